@@ -1,0 +1,386 @@
+"""The outgoing document in its legal layout, its versions, recipients, register counters and dossiers.
+
+State changes happen only in `documents.services`; `Document.status` is protected and cannot be
+assigned by hand.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from organizations.models import SignatureForm
+
+
+class DocumentType(models.Model):
+    """Tên loại văn bản with its abbreviation (Nghị định 30/2020, Phụ lục III); công văn has none."""
+
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên loại"), max_length=100, unique=True)
+    abbreviation = models.CharField(_("chữ viết tắt"), max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("loại văn bản")
+        verbose_name_plural = _("loại văn bản")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_cong_van(self) -> bool:
+        return not self.abbreviation
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    IN_REVIEW = "in_review", _("Chờ duyệt")
+    AWAITING_SIGNATURE = "awaiting_signature", _("Chờ ký")
+    SIGNED = "signed", _("Đã ký")
+    REGISTERED = "registered", _("Đã cấp số")
+    ISSUED = "issued", _("Đã phát hành")
+    ARCHIVED = "archived", _("Đã lưu hồ sơ")
+    RECALLED = "recalled", _("Đã thu hồi")
+    CANCELLED = "cancelled", _("Đã hủy")
+
+
+class Register(models.TextChoices):
+    """Numbering sequences: secret documents count in a register of their own."""
+
+    REGULAR = "regular", _("Sổ văn bản đi")
+    SECRET = "secret", _("Sổ văn bản mật")
+
+
+class Confidentiality(models.TextChoices):
+    NORMAL = "normal", _("Thường")
+    MAT = "mat", _("Mật")
+    TOI_MAT = "toi_mat", _("Tối mật")
+    TUYET_MAT = "tuyet_mat", _("Tuyệt mật")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Thường")
+    KHAN = "khan", _("Khẩn")
+    THUONG_KHAN = "thuong_khan", _("Thượng khẩn")
+    HOA_TOC = "hoa_toc", _("Hỏa tốc")
+
+
+class Document(ConcurrentTransitionMixin, models.Model):
+    """Văn bản đi: every field of the legal layout (Nghị định 30/2020, Phụ lục I)."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("cơ quan ban hành"),
+    )
+    drafting_unit = models.ForeignKey(
+        "organizations.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("đơn vị soạn thảo"),
+    )
+    drafter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="drafted_documents",
+        verbose_name=_("người soạn thảo"),
+    )
+    doc_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, verbose_name=_("loại văn bản"))
+    subject = models.CharField(_("trích yếu"), max_length=500)
+    legal_bases = models.JSONField(_("căn cứ"), default=list, blank=True)
+    body = models.TextField(_("nội dung"), blank=True)
+    place_name = models.CharField(_("địa danh"), max_length=100, blank=True)
+
+    register = models.CharField(_("sổ"), max_length=10, choices=Register.choices, default=Register.REGULAR)
+    number = models.PositiveIntegerField(_("số"), null=True, blank=True)
+    number_year = models.PositiveSmallIntegerField(_("năm của số"), null=True, blank=True)
+    code = models.CharField(_("ký hiệu"), max_length=60, blank=True)
+    issue_date = models.DateField(_("ngày ban hành"), null=True, blank=True)
+
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents_to_sign",
+        verbose_name=_("người ký"),
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents_to_review",
+        verbose_name=_("người duyệt"),
+    )
+    signature_form = models.CharField(
+        _("thể thức ký"), max_length=6, choices=SignatureForm.choices, default=SignatureForm.DIRECT
+    )
+    # As printed above the signature, e.g. ["KT. TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG"]; set when signed.
+    signer_title_lines = models.JSONField(_("chức danh người ký"), default=list, blank=True)
+    confidentiality = models.CharField(
+        _("độ mật"), max_length=10, choices=Confidentiality.choices, default=Confidentiality.NORMAL
+    )
+    urgency = models.CharField(_("độ khẩn"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL)
+    deadline = models.DateField(_("hạn xử lý"), null=True, blank=True)
+    # The part after "Lưu:" ("VT, TH, T/Ph."); filled from the drafting unit when left empty.
+    filing_line = models.CharField(_("nơi lưu"), max_length=120, blank=True)
+
+    status = FSMField(_("trạng thái"), default=Status.DRAFT, choices=Status.choices, protected=True)
+    returned_comment = models.TextField(_("ý kiến trả lại"), blank=True)
+    current_version = models.ForeignKey(
+        "documents.Version", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_version = models.ForeignKey(
+        "documents.Version", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_at = models.DateTimeField(_("thời điểm ký"), null=True, blank=True)
+    registered_at = models.DateTimeField(_("thời điểm cấp số"), null=True, blank=True)
+    issued_at = models.DateTimeField(_("thời điểm phát hành"), null=True, blank=True)
+    dossier = models.ForeignKey(
+        "documents.Dossier", on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+    )
+    # A correction or replacement points at the document it amends.
+    replaces = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("văn bản đi")
+        verbose_name_plural = _("văn bản đi")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "register", "number_year", "number"],
+                condition=Q(number__isnull=False),
+                name="document_number_unique_per_register_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__isnull=True) | Q(number__gte=1), name="document_number_positive"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "status"]),
+            models.Index(fields=["drafter", "status"]),
+        ]
+        permissions = [
+            ("view_confidential_document", _("Xem văn bản mật")),
+        ]
+
+    def __str__(self) -> str:
+        return self.code or f"[{self.get_status_display()}] {self.subject[:60]}"
+
+    # Transitions: the state graph only. Guards, permissions and side data live in documents.services.
+    @transition(field=status, source=Status.DRAFT, target=Status.IN_REVIEW)
+    def submit(self) -> None: ...
+
+    @transition(field=status, source=Status.IN_REVIEW, target=Status.AWAITING_SIGNATURE)
+    def approve(self) -> None: ...
+
+    @transition(field=status, source=[Status.IN_REVIEW, Status.AWAITING_SIGNATURE], target=Status.DRAFT)
+    def return_for_revision(self) -> None: ...
+
+    @transition(field=status, source=Status.AWAITING_SIGNATURE, target=Status.SIGNED)
+    def sign(self) -> None: ...
+
+    @transition(field=status, source=Status.SIGNED, target=Status.REGISTERED)
+    def register_number(self) -> None: ...
+
+    @transition(field=status, source=Status.REGISTERED, target=Status.ISSUED)
+    def issue(self) -> None: ...
+
+    @transition(field=status, source=Status.ISSUED, target=Status.ARCHIVED)
+    def archive(self) -> None: ...
+
+    @transition(field=status, source=Status.ISSUED, target=Status.RECALLED)
+    def recall(self) -> None: ...
+
+    @transition(field=status, source=[Status.DRAFT, Status.IN_REVIEW], target=Status.CANCELLED)
+    def cancel(self) -> None: ...
+
+    @property
+    def is_secret(self) -> bool:
+        return self.confidentiality != Confidentiality.NORMAL
+
+
+class Version(models.Model):
+    """An immutable snapshot of a document's content; the signed one is frozen by its hash."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("phiên bản"))
+    content = models.JSONField(_("nội dung"))
+    content_hash = models.CharField(_("mã băm SHA-256"), max_length=64)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phiên bản")
+        verbose_name_plural = _("phiên bản")
+        ordering = ["document", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="version_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.number} {self.content_hash[:12]}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Immutability is an invariant of the row, not business logic: a version is written once.
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("A document version is immutable once written.")
+        super().save(*args, **kwargs)
+
+
+class Purpose(models.TextChoices):
+    EXECUTE = "execute", _("để thực hiện")
+    REPORT = "report", _("b/c")
+    INFORM = "inform", _("để biết")
+    NONE = "", _("(không ghi)")
+
+
+class Recipient(models.Model):
+    """One line of "Nơi nhận": an internal organization, unit or person, or an external name."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="recipients")
+    position = models.PositiveSmallIntegerField(_("thứ tự"))
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The line as printed ("Sở GD&ĐT tỉnh Long An"); for an external recipient it is all there is.
+    display_name = models.CharField(_("tên nơi nhận"), max_length=255)
+    purpose = models.CharField(_("mục đích"), max_length=10, choices=Purpose.choices, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("nơi nhận")
+        verbose_name_plural = _("nơi nhận")
+        ordering = ["document", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "position"], name="recipient_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.printed_line
+
+    @property
+    def printed_line(self) -> str:
+        if self.purpose in (Purpose.REPORT, Purpose.INFORM, Purpose.EXECUTE):
+            return f"{self.display_name} ({Purpose(self.purpose).label})"
+        return self.display_name
+
+    @property
+    def is_internal(self) -> bool:
+        return bool(self.organization_id or self.unit_id or self.person_id)
+
+
+class NumberCounter(models.Model):
+    """The last number given in one register of one organization in one calendar year.
+
+    Locked FOR UPDATE by the registering transaction (see docs/numbering.md); a rollback gives the
+    number back because the increment rolls back with it.
+    """
+
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+")
+    register = models.CharField(max_length=10, choices=Register.choices)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "register", "year"], name="counter_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}/{self.register}/{self.year}: {self.last_number}"
+
+
+class Dossier(models.Model):
+    """Hồ sơ: where an issued document is filed, with its retention period."""
+
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="dossiers")
+    code = models.CharField(_("số và ký hiệu hồ sơ"), max_length=40)
+    title = models.CharField(_("tiêu đề hồ sơ"), max_length=255)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    # None means permanent ("Vĩnh viễn").
+    retention_years = models.PositiveSmallIntegerField(_("thời hạn bảo quản (năm)"), null=True, blank=True)
+    owner_unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, null=True, blank=True)
+    is_closed = models.BooleanField(_("đã kết thúc"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        ordering = ["organization", "-year", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year", "code"], name="dossier_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.title}"
+
+    @property
+    def retention_label(self) -> str:
+        return "Vĩnh viễn" if self.retention_years is None else f"{self.retention_years} năm"
+
+
+class DeliveryStatus(models.TextChoices):
+    """Close to the edXML status codes a recipient sends back."""
+
+    SENT = "sent", _("Đã gửi")
+    RECEIVED = "received", _("Đã đến (01)")
+    REFUSED = "refused", _("Từ chối (02)")
+    ACKNOWLEDGED = "acknowledged", _("Đã tiếp nhận (03)")
+    RECALLED = "recalled", _("Đã thu hồi")
+
+
+class Delivery(models.Model):
+    """One sending of an issued document to one recipient line."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="deliveries")
+    recipient = models.OneToOneField(Recipient, on_delete=models.CASCADE, related_name="delivery")
+    status = models.CharField(
+        _("trạng thái"), max_length=14, choices=DeliveryStatus.choices, default=DeliveryStatus.SENT
+    )
+    sent_at = models.DateTimeField(_("ngày gửi"))
+    acknowledged_at = models.DateTimeField(_("ngày tiếp nhận"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("phát hành")
+        verbose_name_plural = _("phát hành")
+        ordering = ["document", "recipient__position"]
+
+    def __str__(self) -> str:
+        return f"{self.document} → {self.recipient.display_name}"
+
+
+class ArtifactKind(models.TextChoices):
+    SIGNED = "signed", _("Bản đã ký (người ký)")
+    ISSUED = "issued", _("Bản phát hành (đã cấp số, ký số cơ quan)")
+
+
+class DocumentArtifact(models.Model):
+    """A PDF of the document at one step; stored with its hash, never changed afterwards."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="artifacts")
+    kind = models.CharField(max_length=10, choices=ArtifactKind.choices)
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["document", "kind"], name="artifact_kind_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}:{self.kind}:{self.sha256[:12]}"

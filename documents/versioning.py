@@ -1,0 +1,43 @@
+"""The content of a document as one canonical snapshot; its SHA-256 freezes the signed version."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from documents.models import Document
+
+
+def content_snapshot(document: Document) -> dict[str, Any]:
+    """Everything a signer vouches for: the text, its form and who it goes to."""
+    return {
+        "organization": document.organization_id,
+        "doc_type": document.doc_type.code,
+        "subject": document.subject,
+        "legal_bases": list(document.legal_bases),
+        "body": document.body,
+        "place_name": document.place_name,
+        "drafting_unit": document.drafting_unit_id,
+        "signer": document.signer_id,
+        "signature_form": document.signature_form,
+        "confidentiality": document.confidentiality,
+        "urgency": document.urgency,
+        "deadline": document.deadline.isoformat() if document.deadline else None,
+        "filing_line": document.filing_line,
+        "recipients": [
+            {
+                "display_name": r.display_name,
+                "purpose": r.purpose,
+                "organization": r.organization_id,
+                "unit": r.unit_id,
+                "person": r.person_id,
+            }
+            for r in document.recipients.order_by("position")
+        ],
+    }
+
+
+def content_hash(snapshot: dict[str, Any]) -> str:
+    canonical = json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

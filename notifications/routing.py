@@ -1,0 +1,3 @@
+"""WebSocket routes (channels)."""
+
+websocket_urlpatterns: list = []

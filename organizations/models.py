@@ -1,0 +1,166 @@
+"""Who is who: organizations, their units, people's posts in them, and who may sign for whom."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person. `full_name` is the name printed under a signature ("Võ Trường Tam")."""
+
+    full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+
+    def __str__(self) -> str:
+        return self.full_name or self.get_username()
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.get_username()
+
+
+class Organization(models.Model):
+    """An issuing or receiving body; a tree (Bộ → Sở → Phòng → trường)."""
+
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("cơ quan cấp trên"),
+    )
+    name = models.CharField(_("tên cơ quan"), max_length=255)
+    # Printed above the name in the header ("UBND HUYỆN CẦN GIUỘC"); empty for a top-level body.
+    parent_line_name = models.CharField(_("tên cơ quan chủ quản"), max_length=255, blank=True)
+    abbreviation = models.CharField(_("chữ viết tắt"), max_length=30, help_text=_("Dùng trong ký hiệu, ví dụ PGDĐT."))
+    place_name = models.CharField(
+        _("địa danh"), max_length=100, help_text=_("Dùng ở dòng ngày tháng, ví dụ Cần Giuộc.")
+    )
+    organ_code = models.CharField(_("mã định danh điện tử"), max_length=13, blank=True)
+    head_title = models.CharField(
+        _("chức danh người đứng đầu"),
+        max_length=100,
+        default="TRƯỞNG PHÒNG",
+        help_text=_("In ở khối chữ ký: TRƯỞNG PHÒNG, GIÁM ĐỐC, HIỆU TRƯỞNG."),
+    )
+    # For a collective body signed "TM." ("TM. ỦY BAN NHÂN DÂN"); empty where none.
+    collective_name = models.CharField(_("tên tập thể lãnh đạo"), max_length=255, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+
+    class Meta:
+        verbose_name = _("cơ quan")
+        verbose_name_plural = _("cơ quan")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organ_code"], condition=~Q(organ_code=""), name="organization_organ_code_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """A part of an organization (phòng, tổ, bộ phận); its abbreviation goes into "Lưu: VT, TH"."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="units")
+    name = models.CharField(_("tên đơn vị"), max_length=255)
+    abbreviation = models.CharField(_("chữ viết tắt"), max_length=30)
+
+    class Meta:
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        ordering = ["organization", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "abbreviation"], name="unit_abbreviation_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.abbreviation})"
+
+
+class Role(models.TextChoices):
+    HEAD = "head", _("Người đứng đầu")
+    DEPUTY = "deputy", _("Cấp phó")
+    STAFF = "staff", _("Chuyên viên")
+    CLERK = "clerk", _("Văn thư")
+    AUDITOR = "auditor", _("Thanh tra")
+
+
+class Membership(models.Model):
+    """A person's post in an organization: the role decides what they may do there."""
+
+    user = models.ForeignKey("organizations.User", on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="memberships")
+    role = models.CharField(_("vai trò"), max_length=10, choices=Role.choices)
+    post_title = models.CharField(
+        _("chức vụ"), max_length=100, blank=True, help_text=_("Như in trên văn bản: PHÓ TRƯỞNG PHÒNG.")
+    )
+    is_active = models.BooleanField(_("đang công tác"), default=True)
+
+    class Meta:
+        verbose_name = _("chức vụ")
+        verbose_name_plural = _("chức vụ")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization", "role"], name="membership_unique_role"),
+        ]
+        indexes = [models.Index(fields=["organization", "role", "is_active"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.organization}"
+
+
+class SignatureForm(models.TextChoices):
+    """Thể thức ký (Nghị định 30/2020, Phụ lục I)."""
+
+    DIRECT = "direct", _("Ký trực tiếp")
+    TM = "TM", _("TM. (thay mặt)")
+    KT = "KT", _("KT. (ký thay)")
+    Q = "Q", _("Q. (quyền)")
+    TL = "TL", _("TL. (thừa lệnh)")
+    TUQ = "TUQ", _("TUQ. (thừa ủy quyền)")
+
+
+class Delegation(models.Model):
+    """Who may sign with which form on whose behalf, for which document types, from when until when."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="delegations")
+    delegate = models.ForeignKey(
+        "organizations.User",
+        on_delete=models.CASCADE,
+        related_name="delegations_received",
+        verbose_name=_("người được giao ký"),
+    )
+    principal = models.ForeignKey(
+        "organizations.User",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="delegations_given",
+        verbose_name=_("người giao"),
+    )
+    form = models.CharField(_("thể thức ký"), max_length=6, choices=SignatureForm.choices)
+    # Empty means every document type.
+    document_types = models.ManyToManyField("documents.DocumentType", blank=True, verbose_name=_("loại văn bản"))
+    valid_from = models.DateField(_("từ ngày"))
+    valid_until = models.DateField(_("đến ngày"), null=True, blank=True)
+    note = models.CharField(_("căn cứ giao ký"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("giao ký thay")
+        verbose_name_plural = _("giao ký thay")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="delegation_period_ordered",
+            ),
+            models.CheckConstraint(condition=~Q(form="direct"), name="delegation_not_direct"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form}. {self.delegate} ({self.organization})"
