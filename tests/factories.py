@@ -9,6 +9,7 @@ from typing import Any
 import factory
 
 from documents import services
+from documents.catalog import DOCUMENT_TYPES
 from documents.models import Document, DocumentType, Dossier
 from organizations.models import Delegation, Membership, Organization, Role, SignatureForm, Unit, User
 
@@ -80,8 +81,9 @@ class DossierFactory(factory.django.DjangoModelFactory):
 
 
 def document_type(code: str = "ke_hoach") -> DocumentType:
-    """The catalogue is loaded by a migration; tests pick from it."""
-    return DocumentType.objects.get(code=code)
+    """The catalogue is loaded by a migration; a transactional test's flush empties it, so refill."""
+    name, abbreviation = next((n, a) for c, n, a in DOCUMENT_TYPES if c == code)
+    return DocumentType.objects.get_or_create(code=code, defaults={"name": name, "abbreviation": abbreviation})[0]
 
 
 @dataclass

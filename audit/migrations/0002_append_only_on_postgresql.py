@@ -5,8 +5,10 @@ from django.db import migrations
 CREATE = """
 CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'audit_auditevent is append-only: % refused', TG_OP
-        USING ERRCODE = 'insufficient_privilege';
+    -- No percent placeholders here: the migration runs through a DB-API cursor that would read them.
+    RAISE EXCEPTION USING
+        MESSAGE = 'audit_auditevent is append-only: ' || TG_OP || ' refused',
+        ERRCODE = 'insufficient_privilege';
 END;
 $$ LANGUAGE plpgsql;
 DROP TRIGGER IF EXISTS audit_event_append_only ON audit_auditevent;

@@ -17,8 +17,14 @@ pytestmark = pytest.mark.django_db
 def snapshot(document: Document) -> tuple:
     """What a refused action must leave untouched."""
     fresh = Document.objects.get(pk=document.pk)
-    return (fresh.status, fresh.number, fresh.code, fresh.current_version_id, fresh.signed_version_id,
-            AuditEvent.objects.filter(organization_id=fresh.organization_id).count())
+    return (
+        fresh.status,
+        fresh.number,
+        fresh.code,
+        fresh.current_version_id,
+        fresh.signed_version_id,
+        AuditEvent.objects.filter(organization_id=fresh.organization_id).count(),
+    )
 
 
 def test_full_lifecycle_by_the_right_people(office: Office) -> None:
@@ -36,8 +42,15 @@ def test_full_lifecycle_by_the_right_people(office: Office) -> None:
     assert document.signed_version.content_hash == document.current_version.content_hash
     assert document.deliveries.count() == 2
     actions = list(AuditEvent.objects.filter(object_id=str(document.pk)).values_list("action", flat=True))
-    assert actions == ["document.create", "document.submit", "document.approve", "document.sign",
-                       "document.register", "document.issue", "document.archive"]
+    assert actions == [
+        "document.create",
+        "document.submit",
+        "document.approve",
+        "document.sign",
+        "document.register",
+        "document.issue",
+        "document.archive",
+    ]
 
 
 def test_direct_signature_prints_the_title_alone(office: Office) -> None:
@@ -53,7 +66,8 @@ ACTIONS = {
     "register": lambda d, o, who: services.document_register(document=d, actor=who),
     "issue": lambda d, o, who: services.document_issue(document=d, actor=who),
     "archive": lambda d, o, who: services.document_archive(
-        document=d, actor=who, dossier=DossierFactory(organization=o.organization)),
+        document=d, actor=who, dossier=DossierFactory(organization=o.organization)
+    ),
     "recall": lambda d, o, who: services.document_recall(document=d, actor=who, reason="Sai sót nội dung."),
     "cancel": lambda d, o, who: services.document_cancel(document=d, actor=who),
 }
@@ -203,8 +217,12 @@ def test_recall_marks_every_delivery(office: Office) -> None:
 
 def test_recipient_acknowledges_receipt(office: Office) -> None:
     school = make_office(name="Trường THCS Nguyễn Du", abbreviation="THCSND", head_title="HIỆU TRƯỞNG")
-    document = make_draft(office, recipients=[{"display_name": "Trường THCS Nguyễn Du", "purpose": "execute",
-                                               "organization": school.organization}])
+    document = make_draft(
+        office,
+        recipients=[
+            {"display_name": "Trường THCS Nguyễn Du", "purpose": "execute", "organization": school.organization}
+        ],
+    )
     document = advance(document, office, to="issued")
     delivery = document.deliveries.get()
     with pytest.raises(PermissionDenied):
