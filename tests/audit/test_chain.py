@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -24,7 +26,7 @@ def lifecycle(office: Office) -> Office:
 def test_chain_is_intact_after_a_full_lifecycle(lifecycle: Office) -> None:
     events = list(AuditEvent.objects.filter(organization=lifecycle.organization).order_by("sequence"))
     assert [e.sequence for e in events] == list(range(1, len(events) + 1))
-    assert all(later.previous_hash == earlier.hash for earlier, later in zip(events, events[1:], strict=False))
+    assert all(later.previous_hash == earlier.hash for earlier, later in itertools.pairwise(events))
     assert verify_chain(lifecycle.organization.pk) is None
     call_command("verify_audit")  # exits 0
 
