@@ -32,6 +32,6 @@ def postgres_only() -> None:
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings) -> None:  # noqa: ANN001 - pytest-django's settings fixture
+def fast_password_hashing(settings) -> None:
     # Real hashing costs ~0.2 s a user; the tests are about documents, not password storage.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

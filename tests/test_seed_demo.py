@@ -1,0 +1,63 @@
+"""`seed_demo` gives a new user a working office at once, and running it again changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from audit.models import AuditEvent
+from audit.verification import verify_all
+from documents.models import Document, Status
+from organizations.models import Membership, Organization, Role
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_covers_the_lifecycle() -> None:
+    call_command("seed_demo")
+    counts = (
+        Organization.objects.count(),
+        Membership.objects.count(),
+        Document.objects.count(),
+        AuditEvent.objects.count(),
+    )
+
+    call_command("seed_demo")
+
+    assert (
+        Organization.objects.count(),
+        Membership.objects.count(),
+        Document.objects.count(),
+        AuditEvent.objects.count(),
+    ) == counts
+    stages = set(Document.objects.values_list("status", flat=True))
+    assert {
+        Status.DRAFT,
+        Status.IN_REVIEW,
+        Status.AWAITING_SIGNATURE,
+        Status.SIGNED,
+        Status.REGISTERED,
+        Status.ISSUED,
+        Status.ARCHIVED,
+    } <= stages
+    assert verify_all() == []
+
+
+@pytest.mark.django_db
+def test_seed_demo_has_the_bodies_and_signers_of_the_seeds() -> None:
+    call_command("seed_demo")
+    can_giuoc = Organization.objects.get(place_name="Cần Giuộc", abbreviation="PGDĐT")
+    assert can_giuoc.parent_line_name == "UBND HUYỆN CẦN GIUỘC"
+    school = Organization.objects.get(abbreviation="THCSND")
+    assert [school.parent.place_name, school.parent.parent.place_name] == ["Tân Hồng", "Đồng Tháp"]
+    signers = {m.user.full_name: m.post_title for m in Membership.objects.filter(role__in=[Role.HEAD, Role.DEPUTY])}
+    assert signers["Võ Trường Tam"] == "PHÓ TRƯỞNG PHÒNG"
+    assert signers["Võ Văn Mười"] == "TRƯỞNG PHÒNG"
+    assert signers["Nguyễn Văn Đồng Tiến"] == "HIỆU TRƯỞNG"
+    assert signers["La Thị Thúy"] == "GIÁM ĐỐC"
+    assert signers["Nguyễn Vương Hùng"] == "PHÓ TRƯỞNG PHÒNG"
+    for organization in Organization.objects.filter(memberships__isnull=False).distinct():
+        roles = set(organization.memberships.values_list("role", flat=True))
+        assert {Role.STAFF, Role.CLERK, Role.AUDITOR} <= roles, organization
+    issued = Document.objects.get(status=Status.ISSUED, organization=can_giuoc)
+    assert issued.signer_title_lines == ["KT. TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG"]
+    assert issued.code == "01/KH-PGDĐT"
