@@ -9,13 +9,18 @@ from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, DEFAULT_SECRET_KEY, env
 
-DEBUG = env.bool("DEBUG", default=True)
+# "production" turns the safety checks below into hard requirements.
+ENVIRONMENT = env.str("ENVIRONMENT", default="development")
+PRODUCTION = ENVIRONMENT == "production"
+DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 SECRET_KEY = env.str("SECRET_KEY", default=DEFAULT_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-if not DEBUG and SECRET_KEY == DEFAULT_SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (production).")
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off in production (ENVIRONMENT=production).")
+if (PRODUCTION or not DEBUG) and SECRET_KEY == DEFAULT_SECRET_KEY:
+    raise ImproperlyConfigured("SECRET_KEY must be set in production (or whenever DEBUG is off).")
 
 INSTALLED_APPS = [
     "daphne",  # runserver speaks ASGI (HTTP and WebSocket) in development
