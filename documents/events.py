@@ -46,3 +46,8 @@ def _dispatch(event: DocumentEvent) -> None:
             handler(event)
         except Exception:  # a consumer's failure must not undo or hide a committed change
             logger.exception("Event handler %r failed for %s", handler, event.name)
+
+
+def unsubscribe(handler: Handler) -> None:
+    if handler in _handlers:
+        _handlers.remove(handler)
