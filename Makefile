@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt constraints.txt | sha1sum | cut -c1-12)
 
-.PHONY: run test install system-deps migrate demo lint format bench clean
+.PHONY: run test install install-test migrate demo lint format clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -13,10 +13,11 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
-install: system-deps $(STAMP)
+install: $(STAMP)
+	@bash scripts/system-deps.sh run
 
-system-deps:
-	@bash scripts/system-deps.sh
+install-test: $(STAMP)
+	@bash scripts/system-deps.sh test
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -30,7 +31,7 @@ run: demo
 	@echo "Serving on http://127.0.0.1:8000  (Ctrl-C to stop)"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: install
+test: install-test
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -q
