@@ -1,0 +1,44 @@
+"""A person's notifications as JSON: the latest, the unread count, and marking them read."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from notifications.models import Notification
+from notifications.services import mark_read
+
+
+class NotificationListApi(APIView):
+    class OutputSerializer(serializers.ModelSerializer):
+        read = serializers.SerializerMethodField()
+
+        class Meta:
+            model = Notification
+            fields = ["id", "event", "message", "document", "created_at", "read"]
+
+        def get_read(self, obj: Notification) -> bool:
+            return obj.read_at is not None
+
+    def get(self, request: Request) -> Response:
+        mine = Notification.objects.filter(recipient=request.user)
+        latest = mine.order_by("-created_at", "-id")[:50]
+        return Response(
+            {
+                "unread": mine.filter(read_at__isnull=True).count(),
+                "results": self.OutputSerializer(latest, many=True).data,
+            }
+        )
+
+
+class NotificationMarkReadApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        ids = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=500)
+
+    def post(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        updated = mark_read(actor=request.user, notification_ids=serializer.validated_data["ids"])
+        return Response({"marked_read": updated})

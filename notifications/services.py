@@ -1,0 +1,135 @@
+"""Domain events → stored notifications → WebSocket push (channels) and e-mail.
+
+`notify_for_event` is subscribed to documents.events in NotificationsConfig.ready. It runs after the
+document's transaction committed; its own writes are one more small transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from documents.events import DocumentEvent
+from documents.models import Document, Urgency
+from notifications.models import Notification
+from organizations.models import Membership, Role
+
+logger = logging.getLogger(__name__)
+
+MESSAGES = {
+    "document_submitted": "{drafter} trình duyệt: {subject}",
+    "document_approved": "Văn bản chờ anh/chị ký: {subject}",
+    "document_returned": "Văn bản bị trả lại để chỉnh sửa: {subject}. Ý kiến: {comment}",
+    "document_signed": "Văn bản đã ký, chờ cấp số: {subject}",
+    "document_registered": "Văn bản đã được cấp số {code}: {subject}",
+    "document_issued": "Văn bản đến từ {issuer}: {code} — {subject}",
+    "document_recalled": "Văn bản {code} đã bị thu hồi. Lý do: {reason}",
+    "delivery_acknowledged": "Nơi nhận đã xác nhận văn bản {code}",
+}
+
+
+def group_for(user_id: int) -> str:
+    """The channel-layer group of one person's open tabs."""
+    return f"user-{user_id}"
+
+
+def _clerks(organization_ids: set[int]) -> set[int]:
+    return set(
+        Membership.objects.filter(organization_id__in=organization_ids, role=Role.CLERK, is_active=True).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def recipients_of(event: DocumentEvent, document: Document) -> set[int]:
+    """Who must know: the next person to act, or the people the document reached."""
+    match event.name:
+        case "document_submitted":
+            people = {document.reviewer_id}
+        case "document_approved":
+            people = {document.signer_id}
+        case "document_returned" | "document_registered":
+            people = {document.drafter_id}
+        case "document_signed":
+            people = _clerks({document.organization_id}) | {document.drafter_id}
+        case "document_issued" | "document_recalled":
+            targets = list(document.recipients.values_list("organization_id", "person_id"))
+            people = _clerks({org for org, _ in targets if org}) | {person for _, person in targets if person}
+            people.add(document.drafter_id)
+        case "delivery_acknowledged":
+            people = _clerks({document.organization_id}) | {document.drafter_id}
+        case _:
+            people = set()
+    people.discard(None)
+    people.discard(event.actor_id)  # nobody needs to be told what they just did
+    return people
+
+
+def notify_for_event(event: DocumentEvent) -> list[Notification]:
+    template = MESSAGES.get(event.name)
+    if template is None:
+        return []
+    document = Document.objects.select_related("organization", "drafter").get(pk=event.document_id)
+    message = template.format(
+        drafter=document.drafter,
+        subject=document.subject,
+        code=document.code or "(chưa cấp số)",
+        issuer=document.organization.name,
+        comment=event.data.get("comment", ""),
+        reason=event.data.get("reason", ""),
+    )[:500]
+    with transaction.atomic():
+        notifications = Notification.objects.bulk_create(
+            [
+                Notification(recipient_id=user_id, document=document, event=event.name, message=message)
+                for user_id in sorted(recipients_of(event, document))
+            ]
+        )
+    transaction.on_commit(lambda: _deliver(notifications, document))
+    return notifications
+
+
+def _deliver(notifications: list[Notification], document: Document) -> None:
+    layer = get_channel_layer()
+    for notification in notifications:
+        if layer is not None:
+            async_to_sync(layer.group_send)(
+                group_for(notification.recipient_id), {"type": "notification.message", "id": notification.pk}
+            )
+    _email(notifications, document)
+
+
+def _email(notifications: list[Notification], document: Document) -> None:
+    """Urgent documents also go by e-mail to people who have an address."""
+    if document.urgency == Urgency.NORMAL:
+        return
+    from organizations.models import User
+
+    addresses = dict(
+        User.objects.filter(pk__in=[n.recipient_id for n in notifications]).exclude(email="").values_list("pk", "email")
+    )
+    for notification in notifications:
+        if notification.recipient_id in addresses:
+            try:
+                send_mail(
+                    f"[{document.get_urgency_display()}] {notification.message[:120]}",
+                    notification.message,
+                    settings.DEFAULT_FROM_EMAIL,
+                    [addresses[notification.recipient_id]],
+                )
+            except OSError:  # a mail outage must not hide the stored notification
+                logger.exception("E-mail for notification %s failed", notification.pk)
+
+
+def mark_read(*, actor: Any, notification_ids: list[int]) -> int:
+    """Marks the actor's own notifications read; others' ids are ignored."""
+    return Notification.objects.filter(recipient=actor, pk__in=notification_ids, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -1,0 +1,132 @@
+"""Domain events become stored notifications for the right people and reach their open WebSocket."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.layers import channel_layers
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from documents import services
+from notifications.consumers import NotificationConsumer
+from notifications.models import Notification
+from tests.factories import Office, advance, make_draft, make_office
+
+
+def messages_for(user: object) -> list[str]:
+    return list(Notification.objects.filter(recipient=user).values_list("event", flat=True))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_step_tells_the_next_person_and_not_the_actor() -> None:
+    office = make_office()
+    school = make_office(name="Trường THCS Nguyễn Du", head_title="HIỆU TRƯỞNG")
+    document = make_draft(
+        office,
+        recipients=[
+            {"display_name": "Trường THCS Nguyễn Du", "purpose": "execute", "organization": school.organization},
+        ],
+    )
+
+    document = advance(document, office, to="in_review")
+    assert messages_for(office.deputy) == ["document_submitted"]
+    assert messages_for(office.drafter) == []
+
+    document = advance(document, office, to="awaiting_signature")
+    assert messages_for(office.head) == ["document_approved"]
+
+    document = advance(document, office, to="issued")
+    assert "document_signed" in messages_for(office.clerk)
+    assert messages_for(school.clerk) == ["document_issued"]
+    issued = Notification.objects.get(recipient=school.clerk)
+    assert document.code in issued.message
+    assert messages_for(school.head) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_returned_document_tells_the_drafter_with_the_comment() -> None:
+    office = make_office()
+    document = advance(make_draft(office), office, to="in_review")
+    services.document_return(document=document, actor=office.deputy, comment="Bổ sung kinh phí.")
+    notification = Notification.objects.get(recipient=office.drafter, event="document_returned")
+    assert "Bổ sung kinh phí." in notification.message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_api_lists_only_my_notifications_and_marks_them_read() -> None:
+    office = make_office()
+    advance(make_draft(office), office, to="in_review")
+    client = Client()
+    client.force_login(office.deputy)
+
+    listing = client.get("/api/notifications/").json()
+    assert listing["unread"] == 1
+    mine = listing["results"][0]["id"]
+    stranger = make_office()
+    advance(make_draft(stranger), stranger, to="in_review")
+    theirs = Notification.objects.get(recipient=stranger.deputy).pk
+
+    response = client.post("/api/notifications/read/", {"ids": [mine, theirs]}, content_type="application/json")
+    assert response.json() == {"marked_read": 1}
+    assert Notification.objects.get(pk=theirs).read_at is None
+    assert client.post("/api/notifications/read/", {"ids": []}, content_type="application/json").status_code == 400
+
+
+def push_through_websocket(office: Office) -> tuple[dict, dict]:
+    """Open the reviewer's socket, submit a draft, return what the socket received."""
+
+    async def scenario() -> tuple[dict, dict]:
+        communicator = WebsocketCommunicator(NotificationConsumer.as_asgi(), "/ws/notifications/")
+        communicator.scope["user"] = office.deputy
+        connected, _ = await communicator.connect()
+        assert connected
+        hello = await communicator.receive_json_from()
+        document = await database_sync_to_async(make_draft)(office)
+        await database_sync_to_async(services.document_submit)(document=document, actor=office.drafter)
+        pushed = await communicator.receive_json_from(timeout=5)
+        await communicator.disconnect()
+        return hello, pushed
+
+    return async_to_sync(scenario)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submitted_draft_reaches_the_reviewers_open_socket() -> None:
+    office = make_office()
+    hello, pushed = push_through_websocket(office)
+    assert hello == {"type": "hello", "unread": 0}
+    assert pushed["type"] == "notification"
+    assert pushed["notification"]["event"] == "document_submitted"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_anonymous_socket_is_refused() -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    async def scenario() -> bool:
+        communicator = WebsocketCommunicator(NotificationConsumer.as_asgi(), "/ws/notifications/")
+        communicator.scope["user"] = AnonymousUser()
+        connected, _ = await communicator.connect()
+        return connected
+
+    assert async_to_sync(scenario)() is False
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_push_crosses_a_real_redis_channel_layer(settings) -> None:
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [os.environ["REDIS_URL"]]}}
+    }
+    channel_layers.backends.clear()  # forget the in-memory layer built for earlier tests
+    try:
+        office = make_office()
+        _, pushed = push_through_websocket(office)
+        assert type(channel_layers["default"]).__name__ == "RedisChannelLayer"
+        assert pushed["notification"]["event"] == "document_submitted"
+    finally:
+        channel_layers.backends.clear()
