@@ -332,9 +332,9 @@ def document_submit(*, document: Document, actor: Any, reviewer: Any = None) -> 
 def document_approve(*, document: Document, actor: Any, comment: str = "") -> Document:
     """The assigned reviewer approves the content; the document goes to its signer."""
     document = lock_document(document.pk)
-    from_state = _transition(document, "approve")
     _require(document.reviewer_id == getattr(actor, "pk", None), "Chỉ người được giao duyệt mới được duyệt văn bản.")
     _require(document.reviewer_id != document.drafter_id, "Người duyệt phải khác người soạn thảo.")
+    from_state = _transition(document, "approve")
     _save(document, [])
     return _finish(
         document,
@@ -353,8 +353,8 @@ def document_return(*, document: Document, actor: Any, comment: str) -> Document
         raise ValidationFailed("Trả lại văn bản phải ghi rõ ý kiến.", details={"field": "comment"})
     document = lock_document(document.pk)
     expected = document.reviewer_id if document.status == Status.IN_REVIEW else document.signer_id
-    from_state = _transition(document, "return_for_revision")
     _require(expected == getattr(actor, "pk", None), "Chỉ người đang được giao xử lý mới được trả lại văn bản.")
+    from_state = _transition(document, "return_for_revision")
     document.returned_comment = comment.strip()
     _save(document, ["returned_comment"])
     return _finish(
@@ -371,8 +371,8 @@ def document_return(*, document: Document, actor: Any, comment: str) -> Document
 def document_sign(*, document: Document, actor: Any, signed_pdf: bytes | None = None) -> Document:
     """The signer signs with the form they hold; the current version's hash is frozen as the signed one."""
     document = lock_document(document.pk)
-    from_state = _transition(document, "sign")
     _require(document.signer_id == getattr(actor, "pk", None), "Chỉ người ký được giao mới được ký văn bản.")
+    from_state = _transition(document, "sign")
     today = vn_today()
     if not may_sign_with(
         user=actor,
@@ -421,8 +421,8 @@ def _require_clerk(document: Document, actor: Any) -> None:
 def document_register(*, document: Document, actor: Any) -> Document:
     """The clerk gives the number and date. The counter is locked last and held only until commit."""
     document = lock_document(document.pk)
-    from_state = _transition(document, "register_number")
     _require_clerk(document, actor)
+    from_state = _transition(document, "register_number")
     if document.signed_version_id is None or document.signed_version_id != document.current_version_id:
         raise ValidationFailed("Văn bản chưa có bản đã ký hợp lệ.")
     now = vn_now()
@@ -454,8 +454,8 @@ def document_register(*, document: Document, actor: Any) -> Document:
 def document_issue(*, document: Document, actor: Any, issued_pdf: bytes | None = None) -> Document:
     """The clerk sends it: one Delivery per "Nơi nhận" line; the issued PDF is what recipients get."""
     document = lock_document(document.pk)
-    from_state = _transition(document, "issue")
     _require_clerk(document, actor)
+    from_state = _transition(document, "issue")
     now = vn_now()
     document.issued_at = now
     Delivery.objects.bulk_create(
@@ -474,7 +474,6 @@ def document_issue(*, document: Document, actor: Any, issued_pdf: bytes | None =
 def document_archive(*, document: Document, actor: Any, dossier: Dossier) -> Document:
     """Filed into a hồ sơ of the same organization by its clerk or the drafting unit."""
     document = lock_document(document.pk)
-    from_state = _transition(document, "archive")
     roles = roles_in(user=actor, organization_id=document.organization_id)
     membership = membership_of(user=actor, organization_id=document.organization_id)
     in_drafting_unit = bool(
@@ -487,6 +486,7 @@ def document_archive(*, document: Document, actor: Any, dossier: Dossier) -> Doc
         Role.CLERK in roles or in_drafting_unit or document.drafter_id == getattr(actor, "pk", None),
         "Chỉ văn thư hoặc đơn vị soạn thảo được lưu văn bản vào hồ sơ.",
     )
+    from_state = _transition(document, "archive")
     if dossier.organization_id != document.organization_id:
         raise ValidationFailed("Hồ sơ không thuộc cơ quan ban hành.", details={"field": "dossier"})
     if dossier.is_closed:
@@ -509,11 +509,11 @@ def document_recall(*, document: Document, actor: Any, reason: str) -> Document:
     if not reason or not reason.strip():
         raise ValidationFailed("Thu hồi văn bản phải ghi rõ lý do.", details={"field": "reason"})
     document = lock_document(document.pk)
-    from_state = _transition(document, "recall")
     _require(
         has_role(user=actor, organization_id=document.organization_id, roles=(Role.HEAD,)),
         "Chỉ người đứng đầu cơ quan được thu hồi văn bản.",
     )
+    from_state = _transition(document, "recall")
     recalled = document.deliveries.update(status=DeliveryStatus.RECALLED)
     _save(document, [])
     return _finish(
@@ -530,12 +530,12 @@ def document_recall(*, document: Document, actor: Any, reason: str) -> Document:
 def document_cancel(*, document: Document, actor: Any, reason: str = "") -> Document:
     """The drafter or the head abandons a draft or a document still in review."""
     document = lock_document(document.pk)
-    from_state = _transition(document, "cancel")
     _require(
         document.drafter_id == getattr(actor, "pk", None)
         or has_role(user=actor, organization_id=document.organization_id, roles=(Role.HEAD,)),
         "Chỉ người soạn thảo hoặc người đứng đầu được hủy văn bản.",
     )
+    from_state = _transition(document, "cancel")
     _save(document, [])
     return _finish(
         document,
