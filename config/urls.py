@@ -6,4 +6,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/notifications/", include("notifications.api_urls")),
+    path("api/signing/", include("signing.api_urls")),
+    path("", include("signing.urls")),
 ]

@@ -1,0 +1,158 @@
+"""Benchmark: render and sign a five-page plan, seal it, verify it.
+
+Run: .venv/bin/python bench/bench_signing.py [--rounds N]
+
+Prints the median time of each step, and each as a ratio to pyHanko signing a blank one-page PDF in the
+same run (the floor of any PAdES signature on this machine). Sets Django up itself, on an in-memory
+SQLite database and a temporary key store: nothing of the project's data is touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+os.environ["DATABASE_URL"] = "sqlite://:memory:"
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+KEYS = tempfile.TemporaryDirectory(prefix="bench-keys-")
+os.environ["KEYSTORE_DIR"] = KEYS.name
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+TARGET_PAGES = 5
+
+
+def _median_seconds(action: Callable[[], object], rounds: int) -> float:
+    timings = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        action()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+def _plan_body(sections: int) -> str:
+    """Invented plan text in the I./1./a)/- structure, long enough for the page count wanted."""
+    parts = []
+    romans = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"]
+    for number in range(sections):
+        parts.append(f"{romans[number % len(romans)]}. NHIỆM VỤ TRỌNG TÂM THỨ {number + 1}")
+        for item in range(1, 3):
+            parts.append(f"{item}. Nâng cao chất lượng dạy và học ở các trường trực thuộc")
+            parts.append(
+                "a) Các trường rà soát kế hoạch giáo dục, bố trí đủ giáo viên theo định mức, tổ chức sinh hoạt "
+                "chuyên môn theo nghiên cứu bài học và báo cáo kết quả về Phòng trước ngày 25 hằng tháng;"
+            )
+            parts.append(
+                "- Tổ chức bồi dưỡng thường xuyên cho đội ngũ, chú trọng kỹ năng ứng dụng công nghệ thông tin "
+                "trong dạy học, kiểm tra, đánh giá học sinh; nhân rộng các mô hình hiệu quả trong toàn huyện."
+            )
+    parts.append("Trên đây là kế hoạch của Phòng; đề nghị các đơn vị nghiêm túc triển khai thực hiện./.")
+    return "\n\n".join(parts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    rounds = parser.parse_args().rounds
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("migrate", verbosity=0)
+
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from weasyprint import HTML
+
+    from organizations.models import SignatureForm
+    from signing import pades
+    from signing.keys import KeyStore
+    from signing.rendering import field_values, render_pdf
+    from signing.verification import load_trust_roots, verify_pdf
+    from tests.factories import make_draft, make_office
+
+    office = make_office()
+    call_command("issue_demo_certificates", stdout=io.StringIO())
+    store = KeyStore()
+    signer_key, organization_key = store.for_user(office.deputy), store.for_organization(office.organization)
+    trust_roots = load_trust_roots()
+
+    sections = 3
+    while True:
+        document = make_draft(office, signer=office.deputy, signature_form=SignatureForm.KT, body=_plan_body(sections))
+        rendered = render_pdf(document)
+        if rendered.page_count >= TARGET_PAGES:
+            break
+        sections += 1
+
+    signed = pades.sign_as_signer(
+        rendered.pdf,
+        key=signer_key,
+        signer_box=rendered.signer_box,
+        organization_box=rendered.organization_box,
+        year_value="2026",
+        signer_name=office.deputy.full_name,
+    )
+    values = {**field_values(document), "so": "12", "ngay": "06", "thang": "3"}
+    issued = pades.fill_and_seal(
+        signed, values=values, key=organization_key, organization_name=office.organization.name
+    )
+    report = verify_pdf(issued, trust_roots=trust_roots)
+    assert report.ok, report.summary
+
+    blank = HTML(string="<p></p>").write_pdf()
+    baseline_signer = signer_key.pyhanko_signer()
+
+    def sign_blank() -> bytes:
+        writer = IncrementalPdfFileWriter(io.BytesIO(blank))
+        meta = signers.PdfSignatureMetadata(field_name="Sig", subfilter=fields.SigSeedSubFilter.PADES)
+        return signers.sign_pdf(writer, meta, signer=baseline_signer).getvalue()
+
+    results = {
+        "baseline: pyHanko signs a blank 1-page PDF": _median_seconds(sign_blank, rounds),
+        f"render ({rendered.page_count} pages, WeasyPrint)": _median_seconds(lambda: render_pdf(document), rounds),
+        "signer signature (certify, stamp, org field)": _median_seconds(
+            lambda: pades.sign_as_signer(
+                rendered.pdf,
+                key=signer_key,
+                signer_box=rendered.signer_box,
+                organization_box=rendered.organization_box,
+                year_value="2026",
+                signer_name=office.deputy.full_name,
+            ),
+            rounds,
+        ),
+        "organization signature (fill + seal)": _median_seconds(
+            lambda: pades.fill_and_seal(
+                signed, values=values, key=organization_key, organization_name=office.organization.name
+            ),
+            rounds,
+        ),
+        "verification (2 signatures, diff analysis)": _median_seconds(
+            lambda: verify_pdf(issued, trust_roots=trust_roots), rounds
+        ),
+    }
+    baseline = next(iter(results.values()))
+    print(f"Signing benchmark — median of {rounds} rounds, {len(issued) // 1024} KiB issued PDF")
+    print(f"{'step':<48} {'median ms':>10} {'× baseline':>11}")
+    for name, seconds in results.items():
+        print(f"{name:<48} {seconds * 1000:>10.1f} {seconds / baseline:>11.1f}")
+    KEYS.cleanup()
+
+
+if __name__ == "__main__":
+    main()

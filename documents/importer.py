@@ -1,0 +1,293 @@
+"""Read a plain-text plan (as word processors export them, see the seed plans) into its fields.
+
+`parse_plan(text)` is pure: no database, only the text. `create_draft_from_plan(...)` turns the result
+into a draft through `documents.services.document_create`.
+
+Real input is messy: `**` bold markers, a signature scribble glued to the last paragraph ("./.*Thuc*"),
+paragraphs cut by page breaks in mid-sentence, "KT.TRƯỞNG PHÒNG" without its space, "Lưu VT" without
+its colon, recipients indented with stray spaces. Each is handled where it is met below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from documents.catalog import DOCUMENT_TYPES
+from organizations.models import SignatureForm
+
+# Upper-case type names, longest first so "CHƯƠNG TRÌNH" is not taken for a shorter name.
+_TYPE_NAMES = sorted(((name.upper(), code, name) for code, name, _ in DOCUMENT_TYPES), key=lambda t: -len(t[0]))
+_NATIONAL = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+_MOTTO = re.compile(r"^Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc$", re.IGNORECASE)
+_NUMBER_LINE = re.compile(r"^Số\s*:\s*(?P<number>\d*)\s*/\s*(?P<code>\S+)", re.IGNORECASE)
+_PLACE_DATE = re.compile(
+    r"^(?P<place>[^,]+),\s*ngày\s*(?P<day>\d{1,2})?\s*tháng\s*(?P<month>\d{1,2})?\s*năm\s*(?P<year>\d{4})?",
+    re.IGNORECASE,
+)
+_RULE = re.compile(r"^[-_=–—.\s]{3,}$")
+_SCRIBBLE = re.compile(r"\*[^*\s]{1,20}\*\s*$")  # "./.*Thuc*": an italic signature mark
+_RECIPIENTS_LABEL = re.compile(r"^Nơi nhận\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
+_FILING = re.compile(r"^-?\s*Lưu\s*:?\s*(?P<rest>.+)$", re.IGNORECASE)
+_STRUCTURE = re.compile(r"^([IVXLC]+\.|\d+(\.\d+)*\.|[a-zđ]\)|[-–+•])\s*")
+_HEADING = re.compile(r"^([IVXLC]+\.|\d+(\.\d+)*\.|[a-zđ]\))\s*")
+_FORM_PREFIX = re.compile(r"^(?P<form>TM|KT|Q|TL|TUQ)\s*\.\s*(?P<title>.*)$")
+_PURPOSES = (
+    (re.compile(r"\((để\s+)?(b/c|báo cáo)\)$", re.IGNORECASE), "report"),
+    (re.compile(r"\((để\s+)?biết\)$", re.IGNORECASE), "inform"),
+    (re.compile(r"\((để\s+)?(thực hiện|t/h)\)$", re.IGNORECASE), "execute"),
+)
+_CONFIDENTIALITY = {"MẬT": "mat", "TỐI MẬT": "toi_mat", "TUYỆT MẬT": "tuyet_mat"}
+_URGENCY = {"KHẨN": "khan", "THƯỢNG KHẨN": "thuong_khan", "HỎA TỐC": "hoa_toc", "HOẢ TỐC": "hoa_toc"}
+
+
+class PlanParseError(ValueError):
+    """The text does not look like a plan: the message says what is missing, in Vietnamese."""
+
+
+@dataclass(frozen=True)
+class ParsedRecipient:
+    display_name: str
+    purpose: str  # execute | report | inform | ""
+
+
+@dataclass
+class ParsedPlan:
+    parent_line_name: str = ""
+    organization_name: str = ""
+    number: int | None = None
+    code: str = ""  # "12/KH-PGDĐT", or "/KH-PGDĐT" for a draft
+    type_abbreviation: str = ""
+    organization_abbreviation: str = ""
+    place_name: str = ""
+    issue_date: dt.date | None = None
+    year: int | None = None
+    type_heading: str = ""  # as printed, e.g. "CHƯƠNG TRÌNH HÀNH ĐỘNG"
+    doc_type_code: str = ""
+    doc_type_name: str = ""
+    subject: str = ""
+    legal_bases: list[str] = field(default_factory=list)
+    body: str = ""
+    recipients: list[ParsedRecipient] = field(default_factory=list)
+    filing_line: str = ""
+    signature_form: str = SignatureForm.DIRECT
+    title_lines: list[str] = field(default_factory=list)
+    signer_name: str = ""
+    confidentiality: str = "normal"
+    urgency: str = "normal"
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.body.split("\n\n") if p]
+
+
+def _clean_line(line: str) -> str:
+    line = unicodedata.normalize("NFC", line).replace("\u00a0", " ").replace("**", "")
+    line = _SCRIBBLE.sub("", line)
+    return re.sub(r"[ \t]+", " ", line).strip()
+
+
+def _cells(raw_line: str) -> list[str]:
+    """A header line may hold both columns ("UBND HUYỆN X      CỘNG HÒA ..."): split on wide gaps."""
+    parts = re.split(r"\t+| {3,}", raw_line.replace("**", ""))
+    return [c for c in (_clean_line(p) for p in parts) if c]
+
+
+def _is_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _type_of(line: str) -> tuple[str, str] | None:
+    if not _is_upper(line):
+        return None
+    for upper, code, name in _TYPE_NAMES:
+        if line == upper or line.startswith(upper + " "):
+            return code, name
+    return None
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.endswith((".", ":", ";", "!", "?", ")", "”", '"', "/."))
+
+
+def _join_broken_paragraphs(paragraphs: list[str]) -> list[str]:
+    """Glue the halves of a paragraph cut by a page break ("phối hợp chặt" + "chẽ, hiệu quả")."""
+    joined: list[str] = []
+    for text in paragraphs:
+        if joined:
+            previous = joined[-1]
+            starts_item = bool(_STRUCTURE.match(text))
+            previous_is_heading = bool(_HEADING.match(previous)) and len(previous) < 200
+            if not _ends_sentence(previous) and not starts_item and (text[0].islower() or not previous_is_heading):
+                joined[-1] = f"{previous} {text}"
+                continue
+        joined.append(text)
+    return joined
+
+
+def _purpose(line: str) -> tuple[str, str]:
+    for pattern, purpose in _PURPOSES:
+        if pattern.search(line):
+            return pattern.sub("", line).strip(), purpose
+    return line, ""
+
+
+def _parse_header(cells: list[str], plan: ParsedPlan) -> None:
+    organization_lines: list[str] = []
+    for cell in cells:
+        if cell.upper() in _NATIONAL or _MOTTO.match(cell) or _RULE.match(cell):
+            continue
+        if match := _NUMBER_LINE.match(cell):
+            plan.number = int(match["number"]) if match["number"] else None
+            plan.code = f"{match['number']}/{match['code']}"
+            type_part, _, org_part = match["code"].partition("-")
+            plan.type_abbreviation, plan.organization_abbreviation = type_part, org_part
+        elif match := _PLACE_DATE.match(cell):
+            plan.place_name = match["place"].strip()
+            plan.year = int(match["year"]) if match["year"] else None
+            if match["day"] and match["month"] and match["year"]:
+                plan.issue_date = dt.date(int(match["year"]), int(match["month"]), int(match["day"]))
+        elif cell.upper() in _CONFIDENTIALITY:
+            plan.confidentiality = _CONFIDENTIALITY[cell.upper()]
+        elif cell.upper() in _URGENCY:
+            plan.urgency = _URGENCY[cell.upper()]
+        elif _is_upper(cell):
+            organization_lines.append(cell)
+    if len(organization_lines) >= 2:
+        plan.parent_line_name, plan.organization_name = organization_lines[0], " ".join(organization_lines[1:])
+    elif organization_lines:
+        plan.organization_name = organization_lines[0]
+
+
+def _split_legal_basis(paragraph: str) -> tuple[str, str]:
+    """A căn cứ with the preamble glued on ("... năm 2023. Sở ... như sau:") is two things."""
+    match = re.match(r"^(Căn cứ .+?[.;,])\s+(\S[^.;]*như sau:)$", paragraph)
+    if match:
+        return match[1], match[2]
+    return paragraph, ""
+
+
+def _parse_signature(lines: list[str], plan: ParsedPlan) -> None:
+    lines = [line for line in lines if not _RULE.match(line) and not re.fullmatch(r"\(?đã ký\)?", line, re.I)]
+    if not lines:
+        return
+    if not _is_upper(lines[-1]):
+        plan.signer_name = lines[-1]
+        lines = lines[:-1]
+    titles = [line for line in lines if _is_upper(line)]
+    if titles and (match := _FORM_PREFIX.match(titles[0])):
+        plan.signature_form = match["form"]
+        titles[0] = f"{match['form']}. {match['title'].strip()}"
+    plan.title_lines = titles
+
+
+def parse_plan(text: str) -> ParsedPlan:
+    """Split a plain-text plan into header, type, trích yếu, căn cứ, body, Nơi nhận and signature."""
+    plan = ParsedPlan()
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+    type_index = None
+    for index, raw in enumerate(raw_lines):
+        found = _type_of(_clean_line(raw))
+        if found:
+            type_index = index
+            plan.doc_type_code, plan.doc_type_name = found
+            plan.type_heading = _clean_line(raw)
+            break
+    if type_index is None:
+        raise PlanParseError("Không tìm thấy tên loại văn bản (ví dụ “KẾ HOẠCH”) trong tệp.")
+    _parse_header([cell for raw in raw_lines[:type_index] for cell in _cells(raw)], plan)
+
+    rest = [_clean_line(raw) for raw in raw_lines[type_index + 1 :]]
+    label_index = next((i for i, line in enumerate(rest) if _RECIPIENTS_LABEL.match(line)), None)
+    if label_index is None:
+        raise PlanParseError("Không tìm thấy mục “Nơi nhận:”.")
+    before_label = [line for line in rest[:label_index] if not _RULE.match(line)]
+    start = next((i for i, line in enumerate(before_label) if line), None)
+    if start is None:
+        raise PlanParseError("Thiếu trích yếu sau tên loại văn bản.")
+    # The trích yếu runs until the first blank line (it may wrap onto a second line).
+    end = next((i for i in range(start, len(before_label)) if not before_label[i]), len(before_label))
+    plan.subject = " ".join(before_label[start:end])
+    following = [line for line in before_label[end:] if line]
+    # A trích yếu broken over two paragraphs goes on in lower case ("… cấp huyện" / "năm học 2025 - 2026").
+    while following and following[0][0].islower():
+        plan.subject = f"{plan.subject} {following.pop(0)}"
+
+    paragraphs = _join_broken_paragraphs(following)
+    body: list[str] = []
+    for paragraph in paragraphs:
+        if not body and paragraph.startswith("Căn cứ"):
+            basis, preamble = _split_legal_basis(paragraph)
+            plan.legal_bases.append(basis)
+            if preamble:
+                body.append(preamble)
+        else:
+            body.append(paragraph)
+    plan.body = "\n\n".join(body)
+
+    tail = [line for line in rest[label_index:] if line]
+    first_rest = _RECIPIENTS_LABEL.match(tail[0])["rest"]  # type: ignore[index]
+    tail = ([first_rest] if first_rest else []) + tail[1:]
+    signature_lines: list[str] = []
+    in_list = True
+    for line in tail:
+        if in_list and (match := _FILING.match(line)):
+            plan.filing_line = match["rest"].strip()
+            in_list = False
+        elif in_list and line.startswith(("-", "+", "•")):
+            name, purpose = _purpose(line.lstrip("-+• ").rstrip(" ;,.").strip())
+            plan.recipients.append(ParsedRecipient(display_name=name, purpose=purpose))
+        else:
+            in_list = False
+            signature_lines.append(line)
+    _parse_signature(signature_lines, plan)
+    return plan
+
+
+def create_draft_from_plan(*, plan: ParsedPlan, organization: Any, drafter: Any) -> Any:
+    """A draft Document through the lifecycle service; the signer is matched by name among the leaders.
+
+    Number and date are not carried over: a draft gets them from the clerk after it is signed.
+    """
+    from documents.models import DocumentType
+    from documents.services import document_create
+    from organizations.models import Membership, Role
+
+    type_name = next(name for code, name, _ in DOCUMENT_TYPES if code == plan.doc_type_code)
+    abbreviation = next(abbr for code, _, abbr in DOCUMENT_TYPES if code == plan.doc_type_code)
+    doc_type = DocumentType.objects.get_or_create(
+        code=plan.doc_type_code, defaults={"name": type_name, "abbreviation": abbreviation}
+    )[0]
+    signer = None
+    if plan.signer_name:
+        leader = (
+            Membership.objects.filter(
+                organization=organization,
+                is_active=True,
+                role__in=(Role.HEAD, Role.DEPUTY),
+                user__full_name=plan.signer_name,
+            )
+            .select_related("user")
+            .first()
+        )
+        signer = leader.user if leader else None
+    return document_create(
+        actor=drafter,
+        organization=organization,
+        doc_type=doc_type,
+        subject=plan.subject,
+        body=plan.body,
+        legal_bases=plan.legal_bases,
+        signer=signer,
+        signature_form=plan.signature_form,
+        recipients=[{"display_name": r.display_name, "purpose": r.purpose} for r in plan.recipients],
+        confidentiality=plan.confidentiality,
+        urgency=plan.urgency,
+        place_name=plan.place_name,
+        filing_line=plan.filing_line,
+    )

@@ -1,0 +1,183 @@
+"""The document in its legal layout (Nghị định 30/2020, Phụ lục I): one template, two outputs.
+
+`render_html` is the document view in the browser; `render_pdf` lays the same HTML out with WeasyPrint.
+The number and the date are form fields (<input name="so|ngay|thang|nam">): WeasyPrint turns them into
+AcroForm text fields, blank in the PDF the signer signs, filled by the clerk's incremental update.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.template.loader import render_to_string
+
+from documents.dates import format_vn_date, vn_today
+from documents.models import Confidentiality, Document, Urgency
+from documents.numbering import format_code, format_number
+from signing.fonts import CSS_FONT_STACK
+from signing.titles import title_lines
+
+# Form field names in the PDF; verification accepts changes to these and nothing else.
+NUMBER_FIELD = "so"
+DAY_FIELD = "ngay"
+MONTH_FIELD = "thang"
+YEAR_FIELD = "nam"
+FILLABLE_FIELDS = (NUMBER_FIELD, DAY_FIELD, MONTH_FIELD, YEAR_FIELD)
+SIGNER_FIELD = "ChuKyNguoiKy"
+ORGANIZATION_FIELD = "ChuKyCoQuan"
+SIGNER_ANCHOR = "ky-nguoi-ky"
+ORGANIZATION_ANCHOR = "ky-co-quan"
+
+# WeasyPrint logs each layout step at INFO; at the project's default level that is noise per PDF.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+_PX_TO_PT = 0.75  # CSS px are 1/96 in, PDF points 1/72 in
+
+_ROMAN = re.compile(r"^[IVXLC]+\.\s*\S")
+_NUMBERED = re.compile(r"^\d+(\.\d+)*\.\s*\S")
+_LETTERED = re.compile(r"^[a-zđ]\)\s*\S")
+_DASHED = re.compile(r"^[-–+•]\s*\S")
+
+CONFIDENTIALITY_MARKS = {
+    Confidentiality.MAT: "MẬT",
+    Confidentiality.TOI_MAT: "TỐI MẬT",
+    Confidentiality.TUYET_MAT: "TUYỆT MẬT",
+}
+URGENCY_MARKS = {Urgency.KHAN: "KHẨN", Urgency.THUONG_KHAN: "THƯỢNG KHẨN", Urgency.HOA_TOC: "HỎA TỐC"}
+
+
+@dataclass(frozen=True)
+class BodyBlock:
+    """One paragraph of the body; `kind` drives its style (headings bold, items indented)."""
+
+    kind: str  # roman | numbered | lettered | dashed | text
+    text: str
+    bold: bool
+
+
+@dataclass(frozen=True)
+class PlacedBox:
+    """A rectangle on a PDF page in PDF points, origin bottom-left, as pyHanko wants it."""
+
+    page: int
+    rect: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    pdf: bytes
+    page_count: int
+    signer_box: PlacedBox
+    organization_box: PlacedBox
+
+
+def body_blocks(body: str) -> list[BodyBlock]:
+    """Paragraphs separated by blank lines; I./1./a)/- markers decide the style."""
+    blocks = []
+    for raw in re.split(r"\n\s*\n", body.strip()):
+        text = " ".join(line.strip() for line in raw.splitlines() if line.strip())
+        if not text:
+            continue
+        if _ROMAN.match(text):
+            blocks.append(BodyBlock("roman", text, bold=True))
+        elif _NUMBERED.match(text):
+            # A numbered heading is short and has no closing full stop; a numbered paragraph is plain.
+            blocks.append(BodyBlock("numbered", text, bold=len(text) < 200 and not text.endswith((".", ";"))))
+        elif _LETTERED.match(text):
+            blocks.append(BodyBlock("lettered", text, bold=False))
+        elif _DASHED.match(text):
+            blocks.append(BodyBlock("dashed", text, bold=False))
+        else:
+            blocks.append(BodyBlock("text", text, bold=False))
+    return blocks
+
+
+def date_parts(value: Any) -> dict[str, str]:
+    """Day, month and year as the decree writes them ("06", "3", "2019"; "07", "02" for February)."""
+    match = re.fullmatch(r"ngày (\d+) tháng (\d+) năm (\d+)", format_vn_date(value))
+    if match is None:  # pragma: no cover - format_vn_date always matches
+        raise ValueError(value)
+    return {DAY_FIELD: match[1], MONTH_FIELD: match[2], YEAR_FIELD: match[3]}
+
+
+def field_values(document: Document) -> dict[str, str]:
+    """What the number and date fields hold: blank before registration, the year already known."""
+    if document.number is not None and document.issue_date is not None:
+        return {NUMBER_FIELD: format_number(document.number), **date_parts(document.issue_date)}
+    year = document.number_year or vn_today().year
+    return {NUMBER_FIELD: "", DAY_FIELD: "", MONTH_FIELD: "", YEAR_FIELD: str(year)}
+
+
+def recipient_lines(document: Document) -> list[str]:
+    """The "Nơi nhận" lines as printed: each ends with ";", the filing line closes the list."""
+    lines = [f"- {r.printed_line.rstrip(' ;.')};" for r in document.recipients.all()]
+    filing = (document.filing_line or "VT.").strip()
+    lines.append(f"- Lưu: {filing if filing.endswith('.') else filing + '.'}")
+    return lines
+
+
+def document_context(document: Document, *, filled: bool, for_pdf: bool) -> dict[str, Any]:
+    """Everything the template prints. `filled=False` leaves number and date blank (the signer's PDF)."""
+    organization = document.organization
+    values = field_values(document)
+    if not filled:
+        values = {**values, NUMBER_FIELD: "", DAY_FIELD: "", MONTH_FIELD: ""}
+    return {
+        "document": document,
+        "for_pdf": for_pdf,
+        "font_stack": CSS_FONT_STACK,
+        "parent_line_name": organization.parent_line_name.upper(),
+        "organization_name": organization.name.upper(),
+        "code_suffix": format_code(document, None),
+        "place_name": document.place_name or organization.place_name,
+        "fields": values,
+        "confidentiality_mark": CONFIDENTIALITY_MARKS.get(document.confidentiality, ""),
+        "urgency_mark": URGENCY_MARKS.get(document.urgency, ""),
+        "type_name": document.doc_type.name.upper(),
+        "is_cong_van": document.doc_type.is_cong_van,
+        "subject": document.subject,
+        "legal_bases": [line for line in document.legal_bases if line.strip()],
+        "blocks": body_blocks(document.body),
+        "recipient_lines": recipient_lines(document),
+        "title_lines": title_lines(document),
+        "signer_name": document.signer.display_name if document.signer_id else "",
+        "signer_anchor": SIGNER_ANCHOR,
+        "organization_anchor": ORGANIZATION_ANCHOR,
+    }
+
+
+def render_html(document: Document, *, filled: bool = True, for_pdf: bool = False) -> str:
+    return render_to_string("signing/document.html", document_context(document, filled=filled, for_pdf=for_pdf))
+
+
+def render_pdf(document: Document, *, filled: bool = False) -> RenderedPdf:
+    """The PDF with blank number and date fields, plus where the two signature boxes landed.
+
+    Slow (tenths of a second per page): never call it while holding a database lock.
+    """
+    from weasyprint import HTML
+
+    html = render_html(document, filled=filled, for_pdf=True)
+    layout = HTML(string=html, base_url=None).render(pdf_forms=True)
+    pdf = layout.write_pdf()
+    return RenderedPdf(
+        pdf=pdf,
+        page_count=len(layout.pages),
+        signer_box=_anchor_box(layout, SIGNER_ANCHOR),
+        organization_box=_anchor_box(layout, ORGANIZATION_ANCHOR),
+    )
+
+
+def _anchor_box(layout: Any, anchor: str) -> PlacedBox:
+    for index, page in enumerate(layout.pages):
+        if anchor in page.anchors:
+            x0, y0, x1, y1 = page.anchors[anchor]
+            height = page.height
+            return PlacedBox(
+                page=index,
+                rect=(x0 * _PX_TO_PT, (height - y1) * _PX_TO_PT, x1 * _PX_TO_PT, (height - y0) * _PX_TO_PT),
+            )
+    raise RuntimeError(f"The template lost its signature anchor #{anchor}.")

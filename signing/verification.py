@@ -1,0 +1,242 @@
+"""Verify a PDF anyone uploads: every signature, its certificate chain and time, and what changed after it.
+
+The answer the clerk and the recipient need: is each signature intact and trusted, and did anything
+besides the number and date (the clerk's form filling) change after the signer signed?
+No network: validation uses the configured trust roots and allow_fetching=False.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from asn1crypto import x509 as asn1_x509
+from django.utils.translation import gettext as _
+from pyhanko.keys import load_cert_from_pemder
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+from documents.dates import VIETNAM
+from signing.keys import KeyStore
+from signing.rendering import FILLABLE_FIELDS
+
+logger = logging.getLogger(__name__)
+
+# After the signer, these levels leave the signed content as it was (nothing, archival data, form fill).
+_ACCEPTABLE_LEVELS = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING)
+_LEVEL_LABELS = {
+    "NONE": "không thay đổi",
+    "LTA_UPDATES": "chỉ bổ sung dữ liệu lưu trữ dài hạn",
+    "FORM_FILLING": "chỉ điền biểu mẫu (số, ngày)",
+    "ANNOTATIONS": "thêm chú thích",
+    "OTHER": "thay đổi nội dung",
+}
+
+
+@dataclass
+class CertificateInfo:
+    subject: str
+    issuer: str
+    serial: str
+    valid_from: dt.datetime
+    valid_until: dt.datetime
+
+
+@dataclass
+class SignatureReport:
+    field_name: str
+    signer_name: str
+    signer_organization: str
+    signing_time: dt.datetime | None
+    intact: bool
+    valid: bool
+    trusted: bool
+    certifying: bool
+    modification_level: str | None
+    docmdp_ok: bool | None
+    changed_fields: list[str]
+    chain: list[CertificateInfo]
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class VerificationReport:
+    signatures: list[SignatureReport]
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and bool(self.signatures) and all(s.ok for s in self.signatures)
+
+    @property
+    def summary(self) -> str:
+        if self.ok:
+            return _("Văn bản hợp lệ: mọi chữ ký còn nguyên vẹn, sau chữ ký của người ký chỉ có việc điền số và ngày.")
+        return (
+            _("Văn bản KHÔNG hợp lệ.")
+            + " "
+            + " ".join([*self.problems, *(p for s in self.signatures for p in s.problems)])
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "ok": self.ok,
+            "summary": self.summary,
+            "problems": self.problems,
+            "signatures": [
+                {
+                    "field": s.field_name,
+                    "signer": s.signer_name,
+                    "organization": s.signer_organization,
+                    "signing_time": s.signing_time.isoformat() if s.signing_time else None,
+                    "intact": s.intact,
+                    "valid": s.valid,
+                    "trusted": s.trusted,
+                    "certifying": s.certifying,
+                    "modification_level": s.modification_level,
+                    "changed_fields": s.changed_fields,
+                    "ok": s.ok,
+                    "problems": s.problems,
+                    "chain": [
+                        {
+                            "subject": c.subject,
+                            "issuer": c.issuer,
+                            "serial": c.serial,
+                            "valid_from": c.valid_from.isoformat(),
+                            "valid_until": c.valid_until.isoformat(),
+                        }
+                        for c in s.chain
+                    ],
+                }
+                for s in self.signatures
+            ],
+        }
+
+
+def load_trust_roots(paths: Iterable[Path] | None = None) -> list[asn1_x509.Certificate]:
+    return [load_cert_from_pemder(str(p)) for p in (paths if paths is not None else KeyStore().trust_root_paths())]
+
+
+def _certificate_info(cert: asn1_x509.Certificate) -> CertificateInfo:
+    validity = cert["tbs_certificate"]["validity"]
+    return CertificateInfo(
+        subject=cert.subject.human_friendly,
+        issuer=cert.issuer.human_friendly,
+        serial=format(cert.serial_number, "x"),
+        valid_from=validity["not_before"].native,
+        valid_until=validity["not_after"].native,
+    )
+
+
+def _name_part(cert: asn1_x509.Certificate, part: str) -> str:
+    return str(cert.subject.native.get(part, ""))
+
+
+def _field_values(data: bytes) -> dict[str, str]:
+    """Values of the non-signature form fields, read with pypdf (independent of pyHanko's reading)."""
+    from pypdf import PdfReader
+
+    fields = PdfReader(io.BytesIO(data), strict=False).get_fields() or {}
+    return {name: str(f.get("/V", "")) for name, f in fields.items() if f.get("/FT") != "/Sig"}
+
+
+def _changed_fields(data: bytes, signed_end: int) -> list[str]:
+    before, after = _field_values(data[:signed_end]), _field_values(data)
+    return sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
+
+
+def verify_pdf(data: bytes, *, trust_roots: Sequence[asn1_x509.Certificate] | None = None) -> VerificationReport:
+    roots = list(trust_roots) if trust_roots is not None else load_trust_roots()
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        embedded = list(reader.embedded_signatures)
+    except (PdfError, ValueError, KeyError, TypeError) as exc:
+        logger.info("Unreadable PDF uploaded for verification: %s", type(exc).__name__)
+        return VerificationReport(signatures=[], problems=[_("Không đọc được tệp PDF (tệp hỏng hoặc không phải PDF).")])
+    if not embedded:
+        return VerificationReport(signatures=[], problems=[_("Tệp không có chữ ký số nào.")])
+    no_roots = _("Hệ thống chưa cấu hình chứng thư gốc tin cậy; không thể xác thực người ký.")
+    problems = [] if roots else [no_roots]
+    return VerificationReport(signatures=[_verify_one(data, sig, roots) for sig in embedded], problems=problems)
+
+
+def _verify_one(data: bytes, sig: object, roots: list[asn1_x509.Certificate]) -> SignatureReport:
+    from pyhanko.sign.validation import EmbeddedPdfSignature
+
+    assert isinstance(sig, EmbeddedPdfSignature)  # noqa: S101 - narrows the type for the checker
+    cert = sig.signer_cert
+    name = _name_part(cert, "common_name") or cert.subject.human_friendly
+    certifying = sig.docmdp_level is not None
+    report = SignatureReport(
+        field_name=str(sig.field_name),
+        signer_name=name,
+        signer_organization=_name_part(cert, "organization_name"),
+        signing_time=None,
+        intact=False,
+        valid=False,
+        trusted=False,
+        certifying=certifying,
+        modification_level=None,
+        docmdp_ok=None,
+        changed_fields=[],
+        chain=[_certificate_info(cert)],
+    )
+    context = ValidationContext(trust_roots=roots, allow_fetching=False)
+    try:
+        status = validate_pdf_signature(sig, context)
+    except Exception as exc:  # a malformed signature must become a finding, not a server error
+        logger.info("Signature %s could not be validated: %s", report.field_name, type(exc).__name__)
+        report.problems.append(_("Không kiểm tra được chữ ký “%(field)s”: cấu trúc chữ ký hỏng.") % {"field": name})
+        return report
+    report.intact, report.valid, report.trusted = status.intact, status.valid, status.trusted
+    if status.signer_reported_dt is not None:
+        report.signing_time = status.signer_reported_dt.astimezone(VIETNAM)
+    if status.validation_path is not None:
+        report.chain = [_certificate_info(c) for c in reversed(list(status.validation_path))]
+    level = status.modification_level
+    report.modification_level = level.name if level is not None else None
+    report.docmdp_ok = status.docmdp_ok
+    byte_range = [int(v) for v in sig.byte_range]
+    signed_end = byte_range[2] + byte_range[3]
+    if signed_end < len(data):
+        report.changed_fields = _changed_fields(data, signed_end)
+
+    if not status.intact:
+        report.problems.append(
+            _("Chữ ký của %(name)s không còn nguyên vẹn: nội dung đã bị sửa sau khi ký (mã băm không khớp).")
+            % {"name": name}
+        )
+    elif not status.valid:
+        report.problems.append(_("Chữ ký của %(name)s không hợp lệ về mặt mật mã.") % {"name": name})
+    if status.intact and not status.trusted:
+        report.problems.append(
+            _("Chứng thư số của %(name)s không được một tổ chức cấp chứng thư tin cậy xác thực.") % {"name": name}
+        )
+    if status.intact and (level not in _ACCEPTABLE_LEVELS or status.docmdp_ok is False):
+        label = _LEVEL_LABELS.get(report.modification_level or "", report.modification_level or "?")
+        report.problems.append(
+            _("Văn bản đã bị thay đổi sau chữ ký của %(name)s, ngoài việc điền số và ngày (mức thay đổi: %(level)s).")
+            % {"name": name, "level": label}
+        )
+    unexpected = [f for f in report.changed_fields if f not in FILLABLE_FIELDS]
+    if unexpected:
+        report.problems.append(
+            _("Sau chữ ký của %(name)s, các trường sau đã bị sửa: %(fields)s.")
+            % {"name": name, "fields": ", ".join(unexpected)}
+        )
+    return report
+
+
+def modification_label(level: str | None) -> str:
+    return _LEVEL_LABELS.get(level or "", level or "—")

@@ -1,0 +1,83 @@
+"""HTML views: the document in its legal layout, its PDF, verification of any PDF, plan import."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from documents.errors import DomainError
+from documents.importer import PlanParseError, create_draft_from_plan, parse_plan
+from documents.models import ArtifactKind, Document, DocumentArtifact
+from signing.forms import ImportPlanForm, VerifyForm
+from signing.permissions import can_view_document, drafting_organizations
+from signing.rendering import render_html, render_pdf
+from signing.verification import modification_label, verify_pdf
+
+
+def _viewable(request: HttpRequest, pk: int) -> Document:
+    document = get_object_or_404(
+        Document.objects.select_related("organization", "doc_type", "signer", "drafting_unit"), pk=pk
+    )
+    if not can_view_document(user=request.user, document=document):
+        raise PermissionDenied
+    return document
+
+
+@login_required
+def document_view(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _viewable(request, pk)
+    return HttpResponse(render_html(document, filled=True))
+
+
+@login_required
+def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The issued PDF once issued, the signer's PDF once signed, otherwise a fresh draft rendering."""
+    document = _viewable(request, pk)
+    artifacts = {a.kind: a for a in DocumentArtifact.objects.filter(document=document)}
+    artifact = artifacts.get(ArtifactKind.ISSUED) or artifacts.get(ArtifactKind.SIGNED)
+    pdf = bytes(artifact.pdf) if artifact else render_pdf(document, filled=True).pdf
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = (document.code or f"du-thao-{document.pk}").replace("/", "_")
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def verify_view(request: HttpRequest) -> HttpResponse:
+    """Anyone may check a PDF: who signed, with which certificate, when, and whether it was changed."""
+    report = None
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        report = verify_pdf(form.cleaned_data["file"].read())
+    signatures = [
+        {"report": s, "level_label": modification_label(s.modification_level)}
+        for s in (report.signatures if report else [])
+    ]
+    return render(request, "signing/verify.html", {"form": form, "report": report, "signatures": signatures})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_view(request: HttpRequest) -> HttpResponse:
+    organizations = drafting_organizations(user=request.user)
+    if not organizations:
+        raise Http404(_("Bạn không soạn văn bản cho cơ quan nào."))
+    form = ImportPlanForm(request.POST or None, request.FILES or None, organizations=organizations)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = parse_plan(form.cleaned_data["file"])
+            document = create_draft_from_plan(
+                plan=plan, organization=form.cleaned_data["organization"], drafter=request.user
+            )
+        except PlanParseError as exc:
+            error = str(exc)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return redirect("signing:document", pk=document.pk)
+    return render(request, "signing/import.html", {"form": form, "error": error})
