@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from documents import services as document_services
@@ -78,3 +79,21 @@ def issue_document(*, document: Document, actor: Any, organization_backend: Docu
         signed, values=field_values(document), key=key, organization_name=document.organization.name
     )
     return document_services.document_issue(document=document, actor=actor, issued_pdf=issued)
+
+
+def sign_step(*, document: Document, actor: Any) -> Document:
+    """The flow's Sign step: a PAdES signature when the signer has a key; without one, the signature
+    is recorded without a PDF unless settings.REQUIRE_DIGITAL_SIGNATURE (then KeyNotFound, 409)."""
+    store = KeyStore()
+    if store.user_key_path(actor).exists() or settings.REQUIRE_DIGITAL_SIGNATURE:
+        return sign_document(document=document, actor=actor)
+    return document_services.document_sign(document=document, actor=actor)
+
+
+def issue_step(*, document: Document, actor: Any) -> Document:
+    """The flow's Issue step: number and date filled and the organization's signature applied when the
+    document carries the signer's PDF; otherwise issued as recorded (same rule as `sign_step`)."""
+    has_signed_pdf = DocumentArtifact.objects.filter(document_id=document.pk, kind=ArtifactKind.SIGNED).exists()
+    if has_signed_pdf or settings.REQUIRE_DIGITAL_SIGNATURE:
+        return issue_document(document=document, actor=actor)
+    return document_services.document_issue(document=document, actor=actor)
