@@ -24,7 +24,6 @@ migrate: install
 
 demo: migrate
 	$(PY) manage.py seed_demo
-	@if $(PY) manage.py help issue_demo_certificates >/dev/null 2>&1; then $(PY) manage.py issue_demo_certificates; fi
 
 run: demo
 	@$(PY) manage.py demo_logins

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from documents import services
@@ -12,6 +13,7 @@ from documents.demo import load_plans
 from documents.models import Document, Dossier
 from organizations.demo import load_directory
 from organizations.models import Organization, Role
+from signing.services import issue_step, sign_step
 
 
 def _flow_interface() -> tuple[Any, Any]:
@@ -32,9 +34,9 @@ def _act_with_services(*, document: Document, actor: Any, action: str, comment: 
         "submit": lambda: services.document_submit(document=document, actor=actor, reviewer=params.get("reviewer")),
         "approve": lambda: services.document_approve(document=document, actor=actor, comment=comment),
         "return": lambda: services.document_return(document=document, actor=actor, comment=comment),
-        "sign": lambda: services.document_sign(document=document, actor=actor),
+        "sign": lambda: sign_step(document=document, actor=actor),
         "register": lambda: services.document_register(document=document, actor=actor),
-        "issue": lambda: services.document_issue(document=document, actor=actor),
+        "issue": lambda: issue_step(document=document, actor=actor),
         "archive": lambda: services.document_archive(document=document, actor=actor, dossier=params["dossier"]),
     }
     return calls[action]()
@@ -61,6 +63,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         organizations = load_directory()
+        # Keys before plans: the demo's signed and issued plans carry real PAdES signatures.
+        call_command("issue_demo_certificates", stdout=self.stdout)
         create, act = _flow_interface()
         created = load_plans(organizations, create=create, act=act, dossier_for=_dossier_for)
         self.stdout.write(
