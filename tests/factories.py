@@ -161,3 +161,81 @@ def advance(document: Document, office: Office, *, to: str) -> Document:
     for state in order[order.index(document.status) + 1 : order.index(to) + 1]:
         document = steps[state](document)
     return document
+
+
+# --- API tests (tests/api) -----------------------------------------------------------------------
+
+
+class TokenFactory(factory.django.DjangoModelFactory):
+    """A DRF API token (the key is generated on save)."""
+
+    class Meta:
+        model = "authtoken.Token"
+
+    user = factory.SubFactory(UserFactory)
+
+
+def advance_routed(document: Document, office: Office, *, to: str) -> Document:
+    """`advance` through the flow (workflow.actions.perform): the tasks move with the document."""
+    from workflow import actions
+
+    order = ["draft", "in_review", "awaiting_signature", "signed", "registered", "issued", "archived"]
+    steps = {
+        "in_review": lambda d: actions.perform(
+            document=d, actor=office.drafter, action="submit", reviewer=office.deputy
+        ),
+        "awaiting_signature": lambda d: actions.perform(document=d, actor=office.deputy, action="approve"),
+        "signed": lambda d: actions.perform(document=d, actor=d.signer, action="sign"),
+        "registered": lambda d: actions.perform(document=d, actor=office.clerk, action="register"),
+        "issued": lambda d: actions.perform(document=d, actor=office.clerk, action="issue"),
+        "archived": lambda d: actions.perform(
+            document=d, actor=office.clerk, action="archive", dossier=DossierFactory(organization=office.organization)
+        ),
+    }
+    for state in order[order.index(document.status) + 1 : order.index(to) + 1]:
+        document = steps[state](document)
+    return document
+
+
+# --- workflow (issue 3): leave, extra people, drafts with a running flow --------------------------------------
+
+
+def _vn_today() -> dt.date:
+    from documents.dates import vn_today
+
+    return vn_today()
+
+
+class AbsenceFactory(factory.django.DjangoModelFactory):
+    """On leave from yesterday for a week."""
+
+    class Meta:
+        model = "workflow.Absence"
+
+    user = factory.SubFactory(UserFactory)
+    delegate = factory.SubFactory(UserFactory)
+    start = factory.LazyFunction(lambda: _vn_today() - dt.timedelta(days=1))
+    end = factory.LazyFunction(lambda: _vn_today() + dt.timedelta(days=7))
+    note = "Nghỉ phép năm"
+
+
+def add_member(office: Office, role: str, *, full_name: str, post_title: str = "", unit: Unit | None = None) -> User:
+    """One more person in the office (a second deputy, a second clerk…)."""
+    user = UserFactory(full_name=full_name)
+    MembershipFactory(
+        user=user,
+        organization=office.organization,
+        unit=unit if unit is not None else office.unit,
+        role=role,
+        post_title=post_title or role.upper(),
+    )
+    return user
+
+
+def start_draft(office: Office, **fields: Any) -> Document:
+    """make_draft, then its approval flow started (the drafter's "draft" task is open)."""
+    from workflow.actions import start_process
+
+    document = make_draft(office, **fields)
+    start_process(document=document, actor=office.drafter)
+    return document

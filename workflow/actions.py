@@ -1,0 +1,378 @@
+"""Acting on a document's flow: the one entry point the HTML views and the JSON API share.
+
+`perform` finds the document's process and the open task for the step, checks the actor may take it
+(assigned to them, or waiting in their role's queue → auto-assigned), runs the matching
+`documents.services` function and completes the task, all inside the flow lock (SELECT … FOR UPDATE on the
+process row, then the document row inside the service). Two people clicking the same task: the second one
+finds the task already done and gets ConcurrentUpdate (409); nothing is done twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from viewflow.workflow.exceptions import FlowLockFailed
+from viewflow.workflow.status import PROCESS, STATUS
+
+from audit.services import record_event
+from documents import services
+from documents.errors import (
+    ConcurrentUpdate,
+    DomainError,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+from documents.locks import lock_document
+from documents.models import Document, Status
+from organizations.models import Unit
+from workflow import assignment
+from workflow.flows import APPROVE, HUMAN_STEPS, MOVING_STEPS, RETURN, SIGN, STEP_STATUS, DocumentFlow, node
+from workflow.models import DocumentProcess, DocumentTask
+
+logger = logging.getLogger(__name__)
+
+OPEN = (STATUS.NEW, STATUS.ASSIGNED)
+# Which steps an action completes. recall and cancel act on the process as a whole.
+ACTION_STEPS: dict[str, tuple[str, ...]] = {
+    "submit": ("draft",),
+    "approve": ("review",),
+    "return": ("review", "sign", "sign_kt"),
+    "sign": ("sign", "sign_kt"),
+    "register": ("register",),
+    "issue": ("issue",),
+    "archive": ("archive",),
+    "consult": ("consult",),  # a consulted unit gives its opinion (comment required)
+}
+PROCESS_ACTIONS = ("recall", "cancel")
+ACTIONS = (*ACTION_STEPS, *PROCESS_ACTIONS)
+OUTCOMES = {"approve": APPROVE, "return": RETURN, "sign": SIGN}
+
+
+# --- starting ------------------------------------------------------------------------------------
+
+
+def start_process(*, document: Document, actor: Any) -> DocumentProcess:
+    """Start the flow for a new draft (idempotent): the drafter's "draft" task is created at once."""
+    existing = DocumentProcess.objects.filter(document_id=document.pk).first()
+    if existing is not None:
+        return existing
+    if document.drafter_id != getattr(actor, "pk", None):
+        raise PermissionDenied("Chỉ người soạn thảo được khởi tạo quy trình cho văn bản.")
+    if document.status != Status.DRAFT:
+        raise InvalidTransition(
+            "Chỉ khởi tạo quy trình cho văn bản đang là dự thảo.", details={"status": document.status}
+        )
+    try:
+        with transaction.atomic():
+            return DocumentFlow.start.run(document=document)
+    except IntegrityError as exc:  # started at the same moment by another request (one process per document)
+        raise ConcurrentUpdate() from exc
+
+
+def create_document(*, actor: Any, **fields: Any) -> Document:
+    """documents.services.document_create and start_process, in one transaction."""
+    with transaction.atomic():
+        document = services.document_create(actor=actor, **fields)
+        start_process(document=document, actor=actor)
+    return document
+
+
+def process_of(document: Document) -> DocumentProcess:
+    process = DocumentProcess.objects.filter(document_id=document.pk).first()
+    if process is None:
+        raise NotFound("Văn bản chưa có quy trình xử lý.")
+    return process
+
+
+# --- finding the task ----------------------------------------------------------------------------
+
+
+def open_tasks(process: DocumentProcess, steps: Iterable[str] = HUMAN_STEPS) -> list[DocumentTask]:
+    return list(
+        DocumentTask.objects.filter(
+            process_id=process.pk, flow_task__in=[node(step) for step in steps], status__in=OPEN
+        ).order_by("pk")
+    )
+
+
+def may_take(*, task: DocumentTask, actor: Any, document: Document) -> bool:
+    """Assigned to the actor, or unassigned and in the actor's queue."""
+    if task.owner_id is not None:
+        return task.owner_id == getattr(actor, "pk", None)
+    return assignment.in_queue(user=actor, step=task.flow_task.name, document=document, unit_id=task.seed_object_id)
+
+
+def _task_for(*, process: DocumentProcess, document: Document, actor: Any, action: str) -> DocumentTask:
+    candidates = open_tasks(process, ACTION_STEPS[action])
+    if not candidates:
+        raise InvalidTransition(
+            f"Văn bản đang ở trạng thái “{document.get_status_display()}”: không có bước nào chờ thao tác này.",
+            details={"status": document.status, "action": action},
+        )
+    for task in candidates:
+        if may_take(task=task, actor=actor, document=document):
+            return task
+    raise PermissionDenied("Việc này không được giao cho bạn.")
+
+
+# --- performing ----------------------------------------------------------------------------------
+
+
+def _run_service(*, action: str, document: Document, actor: Any, comment: str, params: dict[str, Any]) -> Document:
+    if action == "submit":
+        reviewer = assignment.reviewer_for(document, requested=params.get("reviewer"))
+        return services.document_submit(document=document, actor=actor, reviewer=reviewer)
+    if action == "approve":
+        return services.document_approve(document=document, actor=actor, comment=comment)
+    if action == "return":
+        return services.document_return(document=document, actor=actor, comment=comment)
+    if action == "sign":
+        if params.get("signed_pdf") is not None:
+            return services.document_sign(document=document, actor=actor, signed_pdf=params["signed_pdf"])
+        from signing.services import sign_step  # PAdES when the signer has a key (signing/)
+
+        return sign_step(document=document, actor=actor)
+    if action == "register":
+        return services.document_register(document=document, actor=actor)
+    if action == "issue":
+        if params.get("issued_pdf") is not None:
+            return services.document_issue(document=document, actor=actor, issued_pdf=params["issued_pdf"])
+        from signing.services import issue_step  # number, date and the organization's seal on the signed PDF
+
+        return issue_step(document=document, actor=actor)
+    if action == "archive":
+        if params.get("dossier") is None:
+            raise ValidationFailed("Chọn hồ sơ để lưu văn bản.", details={"field": "dossier"})
+        return services.document_archive(document=document, actor=actor, dossier=params["dossier"])
+    if action == "recall":
+        return services.document_recall(document=document, actor=actor, reason=params.get("reason") or comment)
+    if action == "cancel":
+        return services.document_cancel(document=document, actor=actor, reason=params.get("reason") or comment)
+    raise ValidationFailed(f"Thao tác “{action}” không có.", details={"action": action})
+
+
+def perform(*, document: Document, actor: Any, action: str, comment: str = "", **params: Any) -> Document:
+    """Do one step of the document's flow as `actor`; returns the document as it is now.
+
+    Raises documents.errors: PermissionDenied (403), NotFound (404), InvalidTransition or ConcurrentUpdate (409),
+    ValidationFailed (400).
+    """
+    if action not in ACTIONS:
+        raise ValidationFailed(f"Thao tác “{action}” không có.", details={"action": action})
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied()
+    if document.status == Status.DRAFT and action in ("submit", "cancel") and document.drafter_id == actor.pk:
+        start_process(document=document, actor=actor)  # documents made before the flow existed
+    process = process_of(document)
+    if action in PROCESS_ACTIONS:
+        return _perform_on_process(
+            process=process, document=document, actor=actor, action=action, comment=comment, params=params
+        )
+    task = _task_for(process=process, document=document, actor=actor, action=action)
+    try:
+        with DocumentFlow.lock(process.pk):
+            return _complete(task=task, document=document, actor=actor, action=action, comment=comment, params=params)
+    except FlowLockFailed as exc:
+        raise ConcurrentUpdate() from exc
+
+
+def _complete(
+    *, task: DocumentTask, document: Document, actor: Any, action: str, comment: str, params: dict[str, Any]
+) -> Document:
+    """Inside the flow lock: re-read the task, take it, run the service, complete the task."""
+    task.refresh_from_db()
+    if task.status not in OPEN:
+        raise ConcurrentUpdate("Việc này vừa được xử lý (có thể bởi người khác). Vui lòng tải lại trang.")
+    if not may_take(task=task, actor=actor, document=document):
+        raise ConcurrentUpdate("Việc này vừa được người khác nhận xử lý.")
+    activation = task.flow_task.activation_class(task)
+    if task.status == STATUS.NEW:
+        activation.assign(actor)
+    activation.start(None)
+    step = task.flow_task.name
+    consult_units = params.pop("consult_units", None)
+    if consult_units is not None and action in ("submit", "approve"):
+        _set_consult_units(activation.process, document=document, units=consult_units)
+    if step == assignment.CONSULT_STEP:
+        updated = _give_opinion(task=task, document=document, actor=actor, comment=comment)
+    else:
+        updated = _run_service(action=action, document=document, actor=actor, comment=comment, params=params)
+    if step in MOVING_STEPS and updated.status == STEP_STATUS[step]:
+        # The service did not move the document: the flow would run ahead of the FSM. Refuse loudly.
+        logger.error("Flow step %s completed but document %s stayed %s", step, updated.pk, updated.status)
+        raise InvalidTransition("Quy trình và trạng thái văn bản không khớp.", details={"step": step})
+    task.data = {**(task.data or {}), "outcome": OUTCOMES.get(action, action), "comment": comment.strip()}
+    activation.execute()
+    return updated
+
+
+def _set_consult_units(process: DocumentProcess, *, document: Document, units: Iterable[Any]) -> None:
+    """Which units are asked for their opinion before the signature (given at submit or at review)."""
+    unit_ids = sorted({getattr(unit, "pk", unit) for unit in units or ()})
+    found = set(
+        Unit.objects.filter(pk__in=unit_ids, organization_id=document.organization_id).values_list("pk", flat=True)
+    )
+    if found != set(unit_ids):
+        raise ValidationFailed("Đơn vị xin ý kiến phải thuộc cơ quan ban hành.", details={"field": "consult_units"})
+    if document.drafting_unit_id in found:
+        raise ValidationFailed("Không xin ý kiến chính đơn vị soạn thảo.", details={"field": "consult_units"})
+    process.data = {**(process.data or {}), "consult_units": unit_ids}
+    process.save(update_fields=["data"])
+
+
+def _give_opinion(*, task: DocumentTask, document: Document, actor: Any, comment: str) -> Document:
+    """A consulted unit's opinion: recorded on the task and in the audit log; the document does not move.
+
+    (documents.services has no opinion use case; this only reads the locked document and appends an audit event.)
+    """
+    if not comment.strip():
+        raise ValidationFailed("Cho ý kiến phải ghi rõ nội dung ý kiến.", details={"field": "comment"})
+    locked = lock_document(document.pk)
+    if locked.status != STEP_STATUS[assignment.CONSULT_STEP]:
+        raise InvalidTransition(
+            f"Văn bản đang ở trạng thái “{locked.get_status_display()}”: không còn xin ý kiến.",
+            details={"status": locked.status},
+        )
+    record_event(
+        organization_id=locked.organization_id,
+        actor=actor,
+        action="document.consult",
+        obj=locked,
+        from_state=locked.status,
+        to_state=locked.status,
+        details={"unit": task.seed_object_id, "comment": comment.strip()},
+    )
+    return locked
+
+
+def _perform_on_process(
+    *, process: DocumentProcess, document: Document, actor: Any, action: str, comment: str, params: dict[str, Any]
+) -> Document:
+    """recall / cancel: the service changes the document, then the process and its open tasks are cancelled."""
+    try:
+        with DocumentFlow.lock(process.pk):
+            process.refresh_from_db()
+            updated = _run_service(action=action, document=document, actor=actor, comment=comment, params=params)
+            if process.status != PROCESS.CANCELED:
+                DocumentFlow.instance.cancel(process)
+                process.refresh_from_db()
+                process.data = {**(process.data or {}), "outcome": updated.status}
+                process.save(update_fields=["data"])
+            return updated
+    except FlowLockFailed as exc:
+        raise ConcurrentUpdate() from exc
+
+
+# --- several at once -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    document_id: int
+    ok: bool
+    status: str = ""
+    code: str = ""
+    message: str = ""
+    http_status: int = 200
+
+
+def bulk_perform(*, documents: Iterable[Document], actor: Any, action: str, comment: str = "") -> list[BulkResult]:
+    """The same action on several documents, each in its own transaction; one failure does not stop the rest."""
+    results = []
+    for document in documents:
+        try:
+            updated = perform(document=document, actor=actor, action=action, comment=comment)
+        except DomainError as exc:
+            results.append(
+                BulkResult(document.pk, ok=False, code=exc.code, message=exc.message, http_status=exc.http_status)
+            )
+        else:
+            results.append(BulkResult(document.pk, ok=True, status=updated.status))
+    return results
+
+
+# --- claim, reassign -----------------------------------------------------------------------------
+
+
+def _locked_open_task(task: DocumentTask) -> DocumentTask:
+    task.refresh_from_db()
+    if task.status not in OPEN:
+        raise ConcurrentUpdate("Việc này vừa được xử lý. Vui lòng tải lại trang.")
+    return task
+
+
+def claim(*, task: DocumentTask, actor: Any) -> DocumentTask:
+    """Take an unassigned task from one's role queue."""
+    try:
+        with DocumentFlow.lock(task.process_id):
+            task = _locked_open_task(task)
+            document = task.document
+            if task.owner_id is not None:
+                raise ConcurrentUpdate("Việc này đã có người nhận xử lý.")
+            if not assignment.in_queue(
+                user=actor, step=task.flow_task.name, document=document, unit_id=task.seed_object_id
+            ):
+                raise PermissionDenied("Bạn không thuộc nhóm xử lý việc này.")
+            task.flow_task.activation_class(task).assign(actor)
+            record_event(
+                organization_id=document.organization_id,
+                actor=actor,
+                action="task.claim",
+                obj=document,
+                details={"task": task.pk, "step": task.flow_task.name},
+            )
+            return task
+    except FlowLockFailed as exc:
+        raise ConcurrentUpdate() from exc
+
+
+def reassign(*, task: DocumentTask, actor: Any, to_user: Any) -> DocumentTask:
+    """A leader (head or deputy of the organization) hands an open task to someone else.
+
+    Queue steps (clerk): to any clerk of the organization. Review: to another leader, through
+    documents.services.document_change_reviewer (the reviewer is part of the document). Draft and signature
+    steps are personal (the drafter; the signer named on the document) and are not reassigned here.
+    """
+    try:
+        with DocumentFlow.lock(task.process_id):
+            task = _locked_open_task(task)
+            document = task.document
+            step = task.flow_task.name
+            if not assignment.is_leader(user=actor, organization_id=document.organization_id):
+                raise PermissionDenied("Chỉ lãnh đạo cơ quan được giao lại việc.")
+            if to_user is None or to_user.pk == task.owner_id:
+                raise ValidationFailed("Chọn người nhận việc khác người đang xử lý.", details={"field": "to_user"})
+            if step in assignment.QUEUE_ROLES or step == assignment.CONSULT_STEP:
+                if not assignment.in_queue(user=to_user, step=step, document=document, unit_id=task.seed_object_id):
+                    raise ValidationFailed("Người nhận không thuộc nhóm xử lý việc này.", details={"field": "to_user"})
+            elif step == "review":
+                change = getattr(services, "document_change_reviewer", None)
+                if change is None:
+                    raise ValidationFailed("Chưa hỗ trợ giao lại việc duyệt (thiếu dịch vụ đổi người duyệt).")
+                if not assignment.is_leader(user=to_user, organization_id=document.organization_id):
+                    raise ValidationFailed("Người duyệt phải là lãnh đạo cơ quan.", details={"field": "to_user"})
+                change(document=document, actor=actor, reviewer=to_user)
+            else:
+                raise ValidationFailed("Bước này không giao lại được: chỉ người được ghi trên văn bản mới xử lý.")
+            previous_owner = task.owner_id
+            activation = task.flow_task.activation_class(task)
+            if task.status == STATUS.NEW:
+                activation.assign(to_user)
+            else:
+                activation.reassign(user=to_user)
+            record_event(
+                organization_id=document.organization_id,
+                actor=actor,
+                action="task.reassign",
+                obj=document,
+                details={"task": task.pk, "step": step, "from": previous_owner, "to": to_user.pk},
+            )
+            return task
+    except FlowLockFailed as exc:
+        raise ConcurrentUpdate() from exc

@@ -1,0 +1,111 @@
+"""Who acts next: assignment by role, computed from Membership rows (indexed), and leave → delegate.
+
+Rules (docs/workflow.md):
+- reviewer: document.reviewer if set, else the deputy of the drafting unit, else any deputy other than
+  the drafter, else the head; an absent reviewer's task goes to their delegate.
+- signer: document.signer, always (signing authority is personal and printed on the document: a delegate
+  cannot sign for an absent signer unless the draft names them as signer with a KT. delegation).
+- clerk steps (register, issue, archive): the clerk queue of the issuing organization, claimable by any
+  of its clerks; the drafter may also file (archive) their own document.
+- consultation (xin ý kiến): one task per consulted unit, in the queue of that unit's members.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from documents.dates import vn_today
+from documents.models import Document
+from organizations.models import Membership, Role, User
+from workflow.models import Absence
+
+# Steps that wait in a role's queue of the document's organization instead of going to one person.
+QUEUE_ROLES: dict[str, str] = {"register": Role.CLERK, "issue": Role.CLERK, "archive": Role.CLERK}
+# A consultation waits in the queue of the consulted unit's members.
+CONSULT_STEP = "consult"
+LEADER_ROLES = (Role.HEAD, Role.DEPUTY)
+MAX_DELEGATION_HOPS = 5
+
+
+def present_delegate(user: Any, *, on: dt.date | None = None) -> Any:
+    """The person who takes `user`'s tasks on that day: `user` unless absent, then their delegate (transitively)."""
+    if user is None:
+        return None
+    day = on or vn_today()
+    seen = {user.pk}
+    for _ in range(MAX_DELEGATION_HOPS):
+        absence = (
+            Absence.objects.filter(user_id=user.pk, start__lte=day, end__gte=day)
+            .select_related("delegate")
+            .order_by("-start", "-pk")
+            .first()
+        )
+        if absence is None or absence.delegate_id in seen:
+            return user
+        user = absence.delegate
+        seen.add(user.pk)
+    return user
+
+
+def default_reviewer(document: Document) -> User | None:
+    """Deputy of the drafting unit, else any deputy other than the drafter, else the head (not the drafter)."""
+    deputies = list(
+        Membership.objects.filter(organization_id=document.organization_id, role=Role.DEPUTY, is_active=True)
+        .exclude(user_id=document.drafter_id)
+        .select_related("user")
+        .order_by("pk")
+    )
+    same_unit = [m for m in deputies if document.drafting_unit_id and m.unit_id == document.drafting_unit_id]
+    chosen = (same_unit or deputies)[:1]
+    if chosen:
+        return chosen[0].user
+    head = (
+        Membership.objects.filter(organization_id=document.organization_id, role=Role.HEAD, is_active=True)
+        .exclude(user_id=document.drafter_id)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return head.user if head else None
+
+
+def reviewer_for(document: Document, *, requested: Any = None) -> User | None:
+    """The reviewer the review task goes to, after leave is taken into account."""
+    return present_delegate(requested or document.reviewer or default_reviewer(document))
+
+
+def consult_unit_members(unit_id: int | None) -> Any:
+    """Memberships that may give a consulted unit's opinion: its active members, auditors excepted."""
+    return Membership.objects.filter(unit_id=unit_id, is_active=True).exclude(role=Role.AUDITOR)
+
+
+def in_queue(*, user: Any, step: str, document: Document, unit_id: int | None = None) -> bool:
+    """May `user` take an unassigned task of this step for this document from the queue?
+
+    For a consultation, `unit_id` is the consulted unit (the task's seed).
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if step == CONSULT_STEP:
+        return consult_unit_members(unit_id).filter(user_id=user.pk).exists()
+    role = QUEUE_ROLES.get(step)
+    if role is None:
+        return False
+    if step == "archive" and document.drafter_id == user.pk:
+        return True
+    return Membership.objects.filter(
+        user_id=user.pk, organization_id=document.organization_id, role=role, is_active=True
+    ).exists()
+
+
+def is_leader(*, user: Any, organization_id: int) -> bool:
+    return Membership.objects.filter(
+        user_id=getattr(user, "pk", None), organization_id=organization_id, role__in=LEADER_ROLES, is_active=True
+    ).exists()
+
+
+def is_head(*, user: Any, organization_id: int) -> bool:
+    return Membership.objects.filter(
+        user_id=getattr(user, "pk", None), organization_id=organization_id, role=Role.HEAD, is_active=True
+    ).exists()

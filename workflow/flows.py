@@ -1,0 +1,179 @@
+"""The approval flow of an outgoing document (viewflow 2).
+
+Start (drafter) → Draft → Review (deputy / unit lead) → If(signer is the head) → Sign (head) | Sign KT. (deputy)
+→ Register (clerk: number and date) → Issue (clerk: distribution) → Archive → End, with Return edges from
+Review and Sign back to Draft. Cancel (from draft or review) and recall (from issued) end the process as
+cancelled (Flow.cancel).
+
+The flow routes work; it never writes a document's state. Human steps are completed by
+`workflow.actions.perform`, which calls the matching `documents.services` function inside the flow lock and
+only then completes the task. If the flow and the document disagree, the service's FSM refuses and the step
+fails with a 409: the FSM wins.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+from viewflow.workflow.activation import Activation
+from viewflow.workflow.exceptions import FlowRuntimeError
+from viewflow.workflow.nodes import SplitActivation
+from viewflow.workflow.token import Token
+
+from documents.models import Document
+from organizations.models import Unit
+from workflow import assignment
+from workflow.models import DocumentProcess, DocumentTask
+
+APPROVE = "approve"
+RETURN = "return"
+SIGN = "sign"
+
+
+def task_page(request: Any, process_pk: int, task_pk: int, **kwargs: Any) -> Any:
+    """If viewflow's own frontend is ever mounted, its "execute" link lands on our task page."""
+    return redirect("workflow:task", task_pk=task_pk)
+
+
+def _current_document(activation: Any) -> Document:
+    # Re-read: the service that just ran changed the row after the process instance was loaded.
+    return Document.objects.select_related("signer", "reviewer", "drafter").get(pk=activation.process.document_id)
+
+
+def _previous_outcome(activation: Any) -> str:
+    previous = activation.task.previous.order_by("-pk").first()
+    return (previous.data or {}).get("outcome", "") if previous else ""
+
+
+class ConsultSplitActivation(SplitActivation):
+    """One parallel "consult" task per unit listed in process.data["consult_units"] (seed = the unit)."""
+
+    @Activation.status.super()
+    def activate(self) -> None:
+        unit_ids = (self.process.data or {}).get("consult_units") or []
+        if not unit_ids:
+            raise FlowRuntimeError("No unit to consult")
+        units = Unit.objects.filter(pk__in=unit_ids).order_by("pk")
+        self.next_tasks = [(self.flow_task._consult_node, unit) for unit in units]
+
+    @Activation.status.super()
+    def create_next(self) -> Any:
+        tokens = Token.split_token_source(self.task.token, self.task.pk)
+        for consult_node, unit in self.next_tasks:
+            yield consult_node._create(prev_activation=self, token=next(tokens), data={"unit": unit.pk}, seed=unit)
+
+
+class ConsultSplit(flow.Split):
+    """Split into one consultation task per consulted unit (xin ý kiến), joined before the signature."""
+
+    activation_class = ConsultSplitActivation
+
+    def __init__(self, consult_node: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._consult_node = consult_node
+        self.Next(consult_node)
+
+    def _resolve(self, instance: Any) -> None:
+        super()._resolve(instance)
+        self._consult_node = this.resolve(instance, self._consult_node)
+
+
+class DocumentFlow(flow.Flow):
+    """Văn bản đi
+
+    Soạn thảo, duyệt, ký, cấp số, phát hành và lưu hồ sơ một văn bản đi.
+    """
+
+    process_class = DocumentProcess
+    task_class = DocumentTask
+    lock_impl = lock.select_for_update_lock
+
+    start = flow.StartHandle(this.start_document).Annotation(title=_("Tạo dự thảo")).Next(this.draft)
+
+    draft = flow.View(task_page).Annotation(title=_("Soạn thảo, trình duyệt")).Assign(this.drafter_of).Next(this.review)
+
+    review = flow.View(task_page).Annotation(title=_("Duyệt nội dung")).Assign(this.reviewer_of).Next(this.reviewed)
+    reviewed = (
+        flow.If(this.was_approved).Annotation(title=_("Duyệt hay trả lại?")).Then(this.consulting).Else(this.draft)
+    )
+
+    # Optional parallel consultation of other units before the signature (xin ý kiến).
+    consulting = (
+        flow.If(this.has_consult_units)
+        .Annotation(title=_("Xin ý kiến?"))
+        .Then(this.consult_split)
+        .Else(this.signer_is_head)
+    )
+    consult_split = ConsultSplit(this.consult).Annotation(title=_("Gửi xin ý kiến"))
+    consult = flow.View(task_page).Annotation(title=_("Cho ý kiến")).Next(this.consult_join)
+    consult_join = flow.Join().Annotation(title=_("Tổng hợp ý kiến")).Next(this.signer_is_head)
+
+    signer_is_head = (
+        flow.If(this.head_signs).Annotation(title=_("Người đứng đầu ký?")).Then(this.sign).Else(this.sign_kt)
+    )
+    sign = flow.View(task_page).Annotation(title=_("Ký ban hành")).Assign(this.signer_of).Next(this.signed)
+    sign_kt = flow.View(task_page).Annotation(title=_("Ký thay (KT.)")).Assign(this.signer_of).Next(this.signed)
+    signed = flow.If(this.was_signed).Annotation(title=_("Ký hay trả lại?")).Then(this.register).Else(this.draft)
+
+    register = flow.View(task_page).Annotation(title=_("Cấp số, ngày")).Next(this.issue)
+    issue = flow.View(task_page).Annotation(title=_("Phát hành")).Next(this.archive)
+    archive = flow.View(task_page).Annotation(title=_("Lưu hồ sơ")).Next(this.end)
+
+    end = flow.End().Annotation(title=_("Hoàn thành"))
+
+    # --- start --------------------------------------------------------------------------------
+
+    def start_document(self, activation: Any, document: Document) -> DocumentProcess:
+        activation.process.document = document
+        return activation.process
+
+    # --- assignment ---------------------------------------------------------------------------
+
+    def drafter_of(self, activation: Any) -> Any:
+        return _current_document(activation).drafter
+
+    def reviewer_of(self, activation: Any) -> Any:
+        # documents.services.document_submit stored the reviewer chosen by workflow.assignment (leave applied).
+        return _current_document(activation).reviewer
+
+    def signer_of(self, activation: Any) -> Any:
+        return _current_document(activation).signer
+
+    # --- gateways -----------------------------------------------------------------------------
+
+    def was_approved(self, activation: Any) -> bool:
+        return _previous_outcome(activation) == APPROVE
+
+    def was_signed(self, activation: Any) -> bool:
+        return _previous_outcome(activation) == SIGN
+
+    def has_consult_units(self, activation: Any) -> bool:
+        return bool((activation.process.data or {}).get("consult_units"))
+
+    def head_signs(self, activation: Any) -> bool:
+        document = _current_document(activation)
+        return assignment.is_head(user=document.signer, organization_id=document.organization_id)
+
+
+# Human steps, in order; which document state each one expects (the FSM is the truth).
+HUMAN_STEPS = ("draft", "review", "consult", "sign", "sign_kt", "register", "issue", "archive")
+STEP_STATUS = {
+    "draft": "draft",
+    "review": "in_review",
+    "consult": "awaiting_signature",
+    "sign": "awaiting_signature",
+    "sign_kt": "awaiting_signature",
+    "register": "signed",
+    "issue": "registered",
+    "archive": "issued",
+}
+# Steps whose completion must move the document (all but the consultation, which records an opinion).
+MOVING_STEPS = frozenset(STEP_STATUS) - {"consult"}
+
+
+def node(name: str) -> Any:
+    return getattr(DocumentFlow, name)

@@ -1,0 +1,128 @@
+"""Inbox reads: one indexed query per page, computed from Membership rows (DESIGN §6a).
+
+Not guardian's get_objects_for_user, not viewflow's TaskQuerySet.queue/user_queue (which, with guardian
+installed, loads every object permission of the user into memory).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import BooleanField, Case, F, IntegerField, Q, QuerySet, Value, When
+from viewflow.workflow.status import STATUS
+
+from documents.dates import vn_today
+from documents.models import Urgency
+from organizations.models import Membership, Role
+from workflow.assignment import CONSULT_STEP, QUEUE_ROLES
+from workflow.flows import HUMAN_STEPS, node
+from workflow.models import DocumentTask
+
+KINDS = ("assigned", "queue", "submitted", "done")
+DOC = "process__documentprocess__document"
+URGENCY_RANK = {Urgency.NORMAL: 0, Urgency.KHAN: 1, Urgency.THUONG_KHAN: 2, Urgency.HOA_TOC: 3}
+ORDERINGS = {
+    # soonest deadline first (none last), the most urgent first among equals
+    "deadline": (F("deadline").asc(nulls_last=True), "-urgency_rank", "created", "pk"),
+    "-deadline": (F("deadline").desc(nulls_last=True), "-urgency_rank", "created", "pk"),
+    "urgency": ("-urgency_rank", F("deadline").asc(nulls_last=True), "created", "pk"),
+    "created": ("created", "pk"),
+    "-created": ("-created", "-pk"),
+}
+
+
+def _pk(value: Any) -> Any:
+    return getattr(value, "pk", value)
+
+
+def _base() -> QuerySet[DocumentTask]:
+    today = vn_today()
+    return DocumentTask.objects.select_related(
+        "owner",
+        "process",
+        f"{DOC}__organization",
+        f"{DOC}__doc_type",
+        f"{DOC}__drafter",
+        f"{DOC}__drafting_unit",
+    ).annotate(
+        document_id=F(f"{DOC}__id"),
+        urgency=F(f"{DOC}__urgency"),
+        deadline=F(f"{DOC}__deadline"),
+        doc_status=F(f"{DOC}__status"),
+        organization_id=F(f"{DOC}__organization_id"),
+        doc_type_id=F(f"{DOC}__doc_type_id"),
+        is_overdue=Case(
+            When(Q(**{f"{DOC}__deadline__lt": today}), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        urgency_rank=Case(
+            *(When(Q(**{f"{DOC}__urgency": code}), then=Value(rank)) for code, rank in URGENCY_RANK.items()),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+    )
+
+
+def _queue_filter(user: Any) -> Q:
+    """Unassigned tasks of the steps of a role the user holds, in the organizations where they hold it."""
+    condition = Q(pk__in=[])
+    for role in sorted(set(QUEUE_ROLES.values())):
+        steps = [node(step) for step, step_role in QUEUE_ROLES.items() if step_role == role]
+        organizations = Membership.objects.filter(user_id=user.pk, role=role, is_active=True).values("organization_id")
+        condition |= Q(flow_task__in=steps, **{f"{DOC}__organization_id__in": organizations})
+    # Consultations wait for the members of the consulted unit (the task's seed is the unit).
+    units = Membership.objects.filter(user_id=user.pk, is_active=True, unit__isnull=False).exclude(role=Role.AUDITOR)
+    condition |= Q(flow_task=node(CONSULT_STEP), seed_object_id__in=units.values("unit_id"))
+    return condition
+
+
+def inbox_for(
+    *,
+    user: Any,
+    kind: str = "assigned",
+    urgency: str | None = None,
+    doc_type: Any = None,
+    organization: Any = None,
+    overdue: bool | None = None,
+    ordering: str = "deadline",
+) -> QuerySet[DocumentTask]:
+    """Rows of the user's inbox tab. Each row is a DocumentTask with, query-free:
+
+    `row.document` (with organization, doc_type, drafter, drafting_unit), `row.owner`, `row.flow_task` (the
+    step; `row.step` its name, `row.flow_task.task_title` its Vietnamese title), and the annotations
+    `document_id`, `urgency`, `deadline`, `is_overdue` (deadline before today in Asia/Ho_Chi_Minh), `doc_status`,
+    `organization_id`, `doc_type_id`, `urgency_rank`.
+
+    kind: "assigned" (open tasks assigned to the user), "queue" (unassigned tasks of their roles' queues in their
+    organizations), "submitted" (documents they drafted: each one's current step, or its last one when finished),
+    "done" (tasks they finished).
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown inbox kind {kind!r}")
+    if ordering not in ORDERINGS:
+        raise ValueError(f"unknown ordering {ordering!r}")
+    rows = _base()
+    human = [node(step) for step in HUMAN_STEPS]
+    if kind == "assigned":
+        rows = rows.filter(owner_id=user.pk, status__in=(STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED))
+    elif kind == "queue":
+        rows = rows.filter(owner__isnull=True, status=STATUS.NEW).filter(_queue_filter(user))
+    elif kind == "submitted":
+        # The tip of each process: its tasks nothing follows (open steps, End, or the cancelled step).
+        rows = rows.filter(**{f"{DOC}__drafter_id": user.pk}, leading__isnull=True).exclude(flow_task=node("start"))
+    else:
+        rows = rows.filter(owner_id=user.pk, status=STATUS.DONE, flow_task__in=human)
+    if urgency:
+        rows = rows.filter(**{f"{DOC}__urgency": urgency})
+    if doc_type:
+        value = _pk(doc_type)
+        key = "doc_type__code" if isinstance(value, str) and not value.isdigit() else "doc_type_id"
+        rows = rows.filter(**{f"{DOC}__{key}": value})
+    if organization:
+        rows = rows.filter(**{f"{DOC}__organization_id": _pk(organization)})
+    if overdue is True:
+        rows = rows.filter(is_overdue=True)
+    elif overdue is False:
+        rows = rows.filter(is_overdue=False)
+    return rows.order_by(*ORDERINGS[ordering])

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from workflow import views
+
+app_name = "workflow"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/bulk/", views.bulk, name="bulk"),
+    path("flow/documents/<int:pk>/", views.document_flow, name="document"),
+    path("flow/documents/<int:pk>/act/", views.act, name="act"),
+    path("flow/tasks/<int:task_pk>/", views.task_detail, name="task"),
+    path("flow/tasks/<int:task_pk>/claim/", views.claim, name="claim"),
+    path("flow/tasks/<int:task_pk>/reassign/", views.reassign, name="reassign"),
+]

@@ -1,0 +1,319 @@
+"""Server-rendered pages: the inbox (four tabs, filters, one-click and bulk approval) and a document's flow page.
+
+Thin: every change goes through workflow.actions (which calls documents.services). Domain errors become a page
+with the Vietnamese message and the error's HTTP status (409 when someone else was faster).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from documents import services
+from documents.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from documents.models import Document, DocumentType, Dossier, Urgency
+from organizations.models import Membership, Organization, Role, Unit, User
+from workflow import actions, assignment
+from workflow.models import DocumentTask
+from workflow.selectors import KINDS, inbox_for
+
+PAGE_SIZE = 25
+TABS = (
+    ("assigned", "Việc cần xử lý"),
+    ("queue", "Việc chờ nhận"),
+    ("submitted", "Văn bản tôi soạn"),
+    ("done", "Đã xử lý"),
+)
+# The one-click action of each step, and its button label.
+ONE_CLICK = {
+    "draft": ("submit", "Trình duyệt"),
+    "review": ("approve", "Duyệt"),
+    "sign": ("sign", "Ký"),
+    "sign_kt": ("sign", "Ký thay"),
+    "register": ("register", "Cấp số"),
+    "issue": ("issue", "Phát hành"),
+}
+RETURNABLE = ("review", "sign", "sign_kt")
+TASK_STATUS_LABELS = {
+    "NEW": "Chờ nhận",
+    "ASSIGNED": "Đang xử lý",
+    "STARTED": "Đang xử lý",
+    "DONE": "Đã xong",
+    "CANCELED": "Đã hủy",
+    "ERROR": "Lỗi",
+}
+BULK_ACTIONS = {"approve": ("review",), "sign": ("sign", "sign_kt")}
+
+
+def _error_page(request: HttpRequest, error: DomainError) -> HttpResponse:
+    return render(
+        request,
+        "workflow/error.html",
+        {"error": error, "back": _next_url(request, default=reverse("workflow:inbox"))},
+        status=error.http_status,
+    )
+
+
+def _next_url(request: HttpRequest, *, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def _bool_param(value: str | None) -> bool | None:
+    return {"1": True, "true": True, "0": False, "false": False}.get((value or "").lower())
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("workflow:inbox")
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("tab", "assigned")
+    if kind not in KINDS:
+        kind = "assigned"
+    filters: dict[str, Any] = {
+        "urgency": request.GET.get("urgency") or None,
+        "doc_type": request.GET.get("type") or None,
+        "organization": request.GET.get("organization") or None,
+        "overdue": _bool_param(request.GET.get("overdue")),
+    }
+    if filters["urgency"] not in (None, *Urgency.values):
+        filters["urgency"] = None
+    if filters["organization"] and not str(filters["organization"]).isdigit():
+        filters["organization"] = None
+    ordering = "-created" if kind == "done" else "deadline"
+    rows = inbox_for(user=request.user, kind=kind, ordering=ordering, **filters)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row.one_click = ONE_CLICK.get(row.step) if kind == "assigned" else None
+        row.returnable = kind == "assigned" and row.step in RETURNABLE
+        row.bulk_action = next((a for a, steps in BULK_ACTIONS.items() if row.step in steps), None)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "tabs": TABS,
+        "kind": kind,
+        "page": page,
+        "filters": filters,
+        "query": query.urlencode(),
+        "urgencies": Urgency.choices,
+        "doc_types": DocumentType.objects.order_by("name"),
+        "organizations": Organization.objects.filter(
+            pk__in=Membership.objects.filter(user=request.user, is_active=True).values("organization_id")
+        ).order_by("name"),
+        "counts": {
+            "assigned": inbox_for(user=request.user, kind="assigned").count(),
+            "queue": inbox_for(user=request.user, kind="queue").count(),
+        },
+        "bulk": kind == "assigned" and any(row.bulk_action for row in page.object_list),
+    }
+    return render(request, "workflow/inbox.html", context)
+
+
+def _visible_document(user: Any, pk: int) -> Document:
+    document = get_object_or_404(Document.objects.select_related("organization", "doc_type", "drafter"), pk=pk)
+    involved = user.pk in (document.drafter_id, document.reviewer_id, document.signer_id)
+    roles = set(
+        Membership.objects.filter(user=user, organization_id=document.organization_id, is_active=True).values_list(
+            "role", flat=True
+        )
+    )
+    if involved or user.has_perm("documents.view_confidential_document", document):
+        return document
+    if not roles:
+        raise PermissionDenied("Bạn không thuộc cơ quan ban hành văn bản này.")
+    privileged = bool(roles & {Role.HEAD, Role.CLERK, Role.AUDITOR})
+    if (
+        document.is_secret
+        and not privileged
+        and not DocumentTask.objects.filter(process__documentprocess__document=document, owner=user).exists()
+    ):
+        raise PermissionDenied("Văn bản mật: bạn không có quyền xem.")
+    return document
+
+
+@login_required
+def document_flow(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        document = _visible_document(request.user, pk)
+    except DomainError as error:
+        return _error_page(request, error)
+    process = document.process if hasattr(document, "process") else None
+    history: list[DocumentTask] = []
+    open_tasks: list[DocumentTask] = []
+    if process is not None:
+        history = list(
+            DocumentTask.objects.filter(process_id=process.pk, flow_task_type="HUMAN")
+            .select_related("owner")
+            .order_by("pk")
+        )
+        open_tasks = [task for task in history if task.status in actions.OPEN]
+        units = Unit.objects.in_bulk({task.seed_object_id for task in history if task.step == "consult"})
+        for task in history:
+            task.unit = units.get(task.seed_object_id) if task.step == "consult" else None
+            task.status_label = TASK_STATUS_LABELS.get(task.status, task.status)
+    leader = assignment.is_leader(user=request.user, organization_id=document.organization_id)
+    for task in open_tasks:
+        task.mine = actions.may_take(task=task, actor=request.user, document=document)
+        task.claimable = task.owner_id is None and task.mine
+        task.one_click = ONE_CLICK.get(task.step)
+        task.returnable = task.step in RETURNABLE
+        task.reassign_to = _reassign_candidates(document, task) if leader else []
+    context = {
+        "document": document,
+        "process": process,
+        "history": history,
+        "open_tasks": open_tasks,
+        "recipients": document.recipients.all(),
+        "dossiers": Dossier.objects.filter(organization_id=document.organization_id, is_closed=False),
+        "consult_units": Unit.objects.filter(organization_id=document.organization_id)
+        .exclude(pk=document.drafting_unit_id)
+        .order_by("name"),
+        "can_cancel": document.status in ("draft", "in_review")
+        and (
+            document.drafter_id == request.user.pk
+            or assignment.is_head(user=request.user, organization_id=document.organization_id)
+        ),
+        "can_recall": document.status == "issued"
+        and assignment.is_head(user=request.user, organization_id=document.organization_id),
+    }
+    return render(request, "workflow/document.html", context)
+
+
+def _reassign_candidates(document: Document, task: DocumentTask) -> list[User]:
+    if task.step == assignment.CONSULT_STEP:
+        members = assignment.consult_unit_members(task.seed_object_id).exclude(user_id=task.owner_id)
+        return [membership.user for membership in members.select_related("user").order_by("user__full_name")]
+    if task.step in assignment.QUEUE_ROLES:
+        roles: tuple[str, ...] = (assignment.QUEUE_ROLES[task.step],)
+    elif task.step == "review" and hasattr(services, "document_change_reviewer"):
+        roles = assignment.LEADER_ROLES
+    else:
+        return []
+    return list(
+        User.objects.filter(
+            memberships__organization_id=document.organization_id,
+            memberships__role__in=roles,
+            memberships__is_active=True,
+        )
+        .exclude(Q(pk=task.owner_id) | Q(pk=document.drafter_id))
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int) -> HttpResponse:
+    """One click: approve, sign, return (comment required), register, issue, archive, submit, cancel, recall."""
+    action = request.POST.get("action", "")
+    comment = request.POST.get("comment", "")
+    default_next = reverse("workflow:document", args=[pk])
+    try:
+        document = _visible_document(request.user, pk)
+        params: dict[str, Any] = {}
+        if action == "return" and not comment.strip():
+            raise ValidationFailed("Trả lại văn bản phải ghi rõ ý kiến.", details={"field": "comment"})
+        if action == "archive":
+            dossier_pk = request.POST.get("dossier") or ""
+            params["dossier"] = (
+                Dossier.objects.filter(pk=dossier_pk, organization_id=document.organization_id).first()
+                if dossier_pk.isdigit()
+                else None
+            )
+        if action in ("recall", "cancel"):
+            params["reason"] = comment
+        consult_units = [int(value) for value in request.POST.getlist("consult_units") if value.isdigit()]
+        if consult_units and action in ("submit", "approve"):
+            params["consult_units"] = consult_units
+        document = actions.perform(document=document, actor=request.user, action=action, comment=comment, **params)
+    except DomainError as error:
+        return _error_page(request, error)
+    messages.success(request, f"Đã thực hiện: {document.get_status_display()} — {document.subject[:80]}")
+    return redirect(_next_url(request, default=default_next))
+
+
+@login_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """Approve (or sign) the checked rows; each in its own transaction, a report per row."""
+    action = request.POST.get("action", "")
+    if action not in BULK_ACTIONS:
+        return _error_page(request, ValidationFailed("Thao tác hàng loạt không hợp lệ."))
+    ids = [int(value) for value in request.POST.getlist("document") if value.isdigit()]
+    if not ids:
+        return _error_page(request, ValidationFailed("Chưa chọn văn bản nào."))
+    # Only documents of the user's organizations are looked at; the others are reported as not found.
+    mine = Membership.objects.filter(user=request.user, is_active=True).values("organization_id")
+    documents = list(Document.objects.filter(pk__in=ids, organization_id__in=mine).order_by("pk"))
+    results = actions.bulk_perform(
+        documents=documents, actor=request.user, action=action, comment=request.POST.get("comment", "")
+    )
+    found = {document.pk for document in documents}
+    missing = NotFound("Không tìm thấy văn bản.")
+    results += [
+        actions.BulkResult(pk, ok=False, code=missing.code, message=missing.message, http_status=missing.http_status)
+        for pk in sorted(set(ids) - found)
+    ]
+    subjects = {document.pk: document.subject for document in documents}
+    rows = [
+        {"result": result, "subject": subjects.get(result.document_id, f"#{result.document_id}")} for result in results
+    ]
+    ok = sum(1 for result in results if result.ok)
+    return render(
+        request,
+        "workflow/bulk_result.html",
+        {"rows": rows, "ok": ok, "failed": len(results) - ok, "action": action},
+    )
+
+
+def _task(task_pk: int) -> DocumentTask:
+    return get_object_or_404(DocumentTask.objects.select_related("process__documentprocess__document"), pk=task_pk)
+
+
+@login_required
+@require_http_methods(["GET"])
+def task_detail(request: HttpRequest, task_pk: int) -> HttpResponse:
+    task = _task(task_pk)
+    return redirect(reverse("workflow:document", args=[task.document.pk]) + f"#task-{task.pk}")
+
+
+@login_required
+@require_POST
+def claim(request: HttpRequest, task_pk: int) -> HttpResponse:
+    task = _task(task_pk)
+    try:
+        actions.claim(task=task, actor=request.user)
+    except DomainError as error:
+        return _error_page(request, error)
+    messages.success(request, "Đã nhận xử lý.")
+    return redirect(_next_url(request, default=reverse("workflow:document", args=[task.document.pk])))
+
+
+@login_required
+@require_POST
+def reassign(request: HttpRequest, task_pk: int) -> HttpResponse:
+    task = _task(task_pk)
+    to_pk = request.POST.get("to_user") or ""
+    to_user = User.objects.filter(pk=to_pk).first() if to_pk.isdigit() else None
+    try:
+        task = actions.reassign(task=task, actor=request.user, to_user=to_user)
+    except DomainError as error:
+        return _error_page(request, error)
+    messages.success(request, f"Đã giao lại cho {task.owner}.")
+    return redirect(_next_url(request, default=reverse("workflow:document", args=[task.document.pk])))
