@@ -1,0 +1,493 @@
+"""The JSON API of documents: thin views, nested Input/Output serializers, services and selectors only.
+
+A document the user must not see answers 404; visible but not theirs to act on, 403; wrong state, 409.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from documents import api_actions, permissions, selectors, services
+from documents.api_errors import ApiErrorsMixin
+from documents.dates import vn_today
+from documents.errors import NotFound
+from documents.models import (
+    Confidentiality,
+    Document,
+    DocumentType,
+    Dossier,
+    Purpose,
+    Recipient,
+    Status,
+    Urgency,
+)
+from organizations.models import Organization, SignatureForm, Unit, User
+
+ERRORS = {
+    400: OpenApiResponse(description="validation_error: dữ liệu không hợp lệ"),
+    403: OpenApiResponse(description="permission_denied: không có quyền"),
+    404: OpenApiResponse(description="not_found: không có hoặc không được xem"),
+    409: OpenApiResponse(description="invalid_transition / concurrent_update: sai trạng thái hoặc vừa bị xử lý"),
+}
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def paginated(view: APIView, request: Request, queryset: QuerySet, serializer_class: type, **context: Any) -> Response:
+    paginator = view.pagination_class()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True, context=context).data)
+
+
+def visible_or_404(*, user: Any, pk: int) -> Document:
+    document = selectors.document_get_visible(user=user, pk=pk)
+    if document is None:
+        raise NotFound("Không tìm thấy văn bản.")
+    return document
+
+
+# --- serializers shared by the views --------------------------------------------------------------
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="display_name")
+
+
+class DocumentTypeOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DocumentType
+        fields = ["code", "name", "abbreviation"]
+
+
+class OrganizationBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "abbreviation"]
+
+
+class DocumentOutputSerializer(serializers.ModelSerializer):
+    """One row of a list or inbox: only columns of the document and rows joined by select_related."""
+
+    status_display = serializers.CharField(source="get_status_display")
+    doc_type = DocumentTypeOutputSerializer()
+    organization = OrganizationBriefSerializer()
+    drafting_unit = serializers.CharField(source="drafting_unit.abbreviation", default=None)
+    drafter = PersonSerializer()
+    reviewer = PersonSerializer(allow_null=True)
+    signer = PersonSerializer(allow_null=True)
+    is_overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "code",
+            "number",
+            "issue_date",
+            "subject",
+            "status",
+            "status_display",
+            "doc_type",
+            "organization",
+            "drafting_unit",
+            "drafter",
+            "reviewer",
+            "signer",
+            "signature_form",
+            "urgency",
+            "confidentiality",
+            "deadline",
+            "is_overdue",
+            "returned_comment",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_is_overdue(self, obj: Document) -> bool:
+        return bool(obj.deadline and obj.deadline < vn_today() and obj.status in selectors.OPEN_STATES)
+
+
+class RecipientOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Recipient
+        fields = ["position", "display_name", "purpose", "printed_line", "organization", "unit", "person"]
+
+
+class DocumentDetailOutputSerializer(DocumentOutputSerializer):
+    recipients = RecipientOutputSerializer(many=True)
+    version = serializers.IntegerField(source="current_version.number", default=None)
+    content_hash = serializers.CharField(source="current_version.content_hash", default=None)
+    signed_content_hash = serializers.CharField(source="signed_version.content_hash", default=None)
+    dossier = serializers.CharField(source="dossier.code", default=None)
+
+    class Meta(DocumentOutputSerializer.Meta):
+        fields = [
+            *DocumentOutputSerializer.Meta.fields,
+            "legal_bases",
+            "body",
+            "place_name",
+            "filing_line",
+            "register",
+            "signer_title_lines",
+            "signed_at",
+            "registered_at",
+            "issued_at",
+            "version",
+            "content_hash",
+            "signed_content_hash",
+            "dossier",
+            "recipients",
+        ]
+
+
+class RecipientInputSerializer(serializers.Serializer):
+    display_name = serializers.CharField(max_length=255)
+    purpose = serializers.ChoiceField(choices=Purpose.choices, required=False, allow_blank=True, default="")
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), required=False, allow_null=True
+    )
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
+    person = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+
+
+class DraftFieldsSerializer(serializers.Serializer):
+    """What a drafter writes; every field but `organization` can be changed while it is a draft."""
+
+    doc_type = serializers.SlugRelatedField(slug_field="code", queryset=DocumentType.objects.all())
+    subject = serializers.CharField(max_length=500)
+    body = serializers.CharField(required=False, allow_blank=True)
+    legal_bases = serializers.ListField(child=serializers.CharField(max_length=2000), required=False)
+    drafting_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
+    signer = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    reviewer = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    signature_form = serializers.ChoiceField(choices=SignatureForm.choices, required=False)
+    confidentiality = serializers.ChoiceField(choices=Confidentiality.choices, required=False)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    deadline = serializers.DateField(required=False, allow_null=True)
+    place_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    filing_line = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    recipients = RecipientInputSerializer(many=True, required=False)
+
+
+class FilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    type = serializers.CharField(required=False, max_length=40, help_text="Mã loại văn bản, ví dụ ke_hoach.")
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    confidentiality = serializers.ChoiceField(choices=Confidentiality.choices, required=False)
+    organization = serializers.IntegerField(required=False, min_value=1)
+    q = serializers.CharField(required=False, max_length=200, help_text="Tìm trong trích yếu.")
+    deadline_from = serializers.DateField(required=False)
+    deadline_to = serializers.DateField(required=False)
+    overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
+    ordering = serializers.ChoiceField(choices=list(selectors.ORDERINGS), required=False)
+
+
+def _query(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+# --- documents ------------------------------------------------------------------------------------
+
+
+class DocumentListApi(ApiErrorsMixin, APIView):
+    pagination_class = Pagination
+
+    @extend_schema_serializer(component_name="DocumentListFilter")
+    class FilterSerializer(FilterSerializer):
+        pass
+
+    @extend_schema_serializer(component_name="DocumentCreateInput")
+    class InputSerializer(DraftFieldsSerializer):
+        organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+
+    OutputSerializer = DocumentOutputSerializer
+
+    @extend_schema(
+        operation_id="documents_list",
+        parameters=[FilterSerializer],
+        responses={200: DocumentOutputSerializer(many=True), 400: ERRORS[400]},
+    )
+    def get(self, request: Request) -> Response:
+        filters = _query(self.FilterSerializer, request)
+        filters["doc_type"] = filters.pop("type", None)
+        documents = selectors.document_list(user=request.user, filters=filters)
+        return paginated(self, request, documents, self.OutputSerializer)
+
+    @extend_schema(
+        operation_id="documents_create",
+        request=InputSerializer,
+        responses={201: DocumentDetailOutputSerializer, 400: ERRORS[400], 403: ERRORS[403]},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        fields["recipients"] = [dict(line) for line in fields.get("recipients", [])]
+        document = api_actions.create_document(actor=request.user, **fields)
+        document = visible_or_404(user=request.user, pk=document.pk)
+        return Response(DocumentDetailOutputSerializer(document).data, status=status.HTTP_201_CREATED)
+
+
+class DocumentDetailApi(ApiErrorsMixin, APIView):
+    @extend_schema_serializer(component_name="DocumentUpdateInput")
+    class InputSerializer(DraftFieldsSerializer):
+        pass
+
+    OutputSerializer = DocumentDetailOutputSerializer
+
+    @extend_schema(operation_id="documents_retrieve", responses={200: OutputSerializer, 404: ERRORS[404]})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(self.OutputSerializer(visible_or_404(user=request.user, pk=pk)).data)
+
+    @extend_schema(
+        operation_id="documents_update_draft",
+        request=InputSerializer,
+        responses={200: OutputSerializer, **ERRORS},
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        document = visible_or_404(user=request.user, pk=pk)
+        permissions.check_edit(request.user, document)
+        serializer = self.InputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        recipients = changes.pop("recipients", None)
+        if recipients is not None:
+            recipients = [dict(line) for line in recipients]
+        services.document_update_draft(document=document, actor=request.user, recipients=recipients, **changes)
+        return Response(self.OutputSerializer(visible_or_404(user=request.user, pk=pk)).data)
+
+
+class DocumentActionApi(ApiErrorsMixin, APIView):
+    """POST /documents/{id}/{action}/ — one lifecycle step; `action_name` is bound in the URL conf."""
+
+    action_name = ""
+
+    @extend_schema_serializer(component_name="DocumentActionInput")
+    class InputSerializer(serializers.Serializer):
+        comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+        reviewer = serializers.PrimaryKeyRelatedField(
+            queryset=User.objects.filter(is_active=True), required=False, allow_null=True, help_text="Khi trình."
+        )
+        dossier = serializers.PrimaryKeyRelatedField(
+            queryset=Dossier.objects.all(), required=False, allow_null=True, help_text="Khi lưu hồ sơ."
+        )
+        reason = serializers.CharField(
+            required=False, allow_blank=True, max_length=2000, help_text="Khi thu hồi hoặc hủy."
+        )
+
+    OutputSerializer = DocumentDetailOutputSerializer
+
+    @extend_schema(request=InputSerializer, responses={200: OutputSerializer, **ERRORS})
+    def post(self, request: Request, pk: int) -> Response:
+        document = visible_or_404(user=request.user, pk=pk)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        params = dict(serializer.validated_data)
+        document = api_actions.run_action(
+            document=document, actor=request.user, action=self.action_name, comment=params.pop("comment"), **params
+        )
+        shown = selectors.document_get_visible(user=request.user, pk=document.pk) or document
+        return Response(self.OutputSerializer(shown).data)
+
+
+BULK_ACTIONS = ("approve", "return", "sign", "register", "issue")
+
+
+class DocumentBulkActionApi(ApiErrorsMixin, APIView):
+    """POST /documents/bulk/{action}/ — the same step on several documents; each succeeds or fails alone."""
+
+    action_name = ""
+
+    @extend_schema_serializer(component_name="DocumentBulkActionInput")
+    class InputSerializer(serializers.Serializer):
+        ids = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=200)
+        comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+    @extend_schema_serializer(component_name="DocumentBulkActionOutput")
+    class OutputSerializer(serializers.Serializer):
+        done = serializers.ListField(child=serializers.IntegerField())
+        failed = serializers.ListField(
+            child=inline_serializer(
+                "BulkFailure",
+                {"id": serializers.IntegerField(), "code": serializers.CharField(), "message": serializers.CharField()},
+            )
+        )
+
+    @extend_schema(request=InputSerializer, responses={200: OutputSerializer, 400: ERRORS[400]})
+    def post(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ids = list(dict.fromkeys(serializer.validated_data["ids"]))
+        visible = {d.pk: d for d in selectors.visible_documents(user=request.user).filter(pk__in=ids)}
+        done, failed = api_actions.run_bulk(
+            documents=[visible[pk] for pk in ids if pk in visible],
+            actor=request.user,
+            action=self.action_name,
+            comment=serializer.validated_data["comment"],
+        )
+        missing = [
+            {"id": pk, "code": NotFound.code, "message": "Không tìm thấy văn bản."} for pk in ids if pk not in visible
+        ]
+        return Response({"done": done, "failed": failed + missing})
+
+
+class DocumentHistoryApi(ApiErrorsMixin, APIView):
+    """Who did what, when, on which version; auditors of the issuing organization also get every detail."""
+
+    @extend_schema_serializer(component_name="DocumentHistoryOutput")
+    class OutputSerializer(serializers.Serializer):
+        sequence = serializers.IntegerField()
+        at = serializers.DateTimeField(source="created_at")
+        actor = serializers.IntegerField(source="actor_id", allow_null=True)
+        actor_name = serializers.CharField()
+        action = serializers.CharField()
+        from_state = serializers.CharField()
+        to_state = serializers.CharField()
+        version = serializers.SerializerMethodField()
+        comment = serializers.SerializerMethodField()
+        details = serializers.SerializerMethodField(help_text="Chỉ thanh tra của cơ quan ban hành.")
+        hash = serializers.SerializerMethodField(help_text="Chỉ thanh tra của cơ quan ban hành.")
+        previous_hash = serializers.SerializerMethodField(help_text="Chỉ thanh tra của cơ quan ban hành.")
+        client_address = serializers.SerializerMethodField(help_text="Chỉ thanh tra của cơ quan ban hành.")
+
+        def get_version(self, obj: Any) -> int | None:
+            return obj.details.get("version")
+
+        def get_comment(self, obj: Any) -> str:
+            return obj.details.get("comment") or obj.details.get("reason") or ""
+
+        def _full(self, value: Any) -> Any:
+            return value if self.context.get("full") else None
+
+        def get_details(self, obj: Any) -> dict | None:
+            return self._full(obj.details)
+
+        def get_hash(self, obj: Any) -> str | None:
+            return self._full(obj.hash)
+
+        def get_previous_hash(self, obj: Any) -> str | None:
+            return self._full(obj.previous_hash)
+
+        def get_client_address(self, obj: Any) -> str | None:
+            return self._full(obj.client_address)
+
+    @extend_schema(responses={200: OutputSerializer(many=True), 404: ERRORS[404]})
+    def get(self, request: Request, pk: int) -> Response:
+        document = visible_or_404(user=request.user, pk=pk)
+        events = selectors.document_history(document=document)
+        full = permissions.sees_full_history(request.user, document)
+        return Response(self.OutputSerializer(events, many=True, context={"full": full}).data)
+
+
+class DocumentGrantApi(ApiErrorsMixin, APIView):
+    """POST grants the reading of one document to a person; DELETE takes it back (head or clerk)."""
+
+    @extend_schema_serializer(component_name="DocumentGrantInput")
+    class InputSerializer(serializers.Serializer):
+        user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+
+    @extend_schema(request=InputSerializer, responses={204: None, **ERRORS})
+    def post(self, request: Request, pk: int) -> Response:
+        document = visible_or_404(user=request.user, pk=pk)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        permissions.grant_view(document=document, user=serializer.validated_data["user"], actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=InputSerializer, responses={204: None, **ERRORS})
+    def delete(self, request: Request, pk: int) -> Response:
+        document = visible_or_404(user=request.user, pk=pk)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        permissions.revoke_view(document=document, user=serializer.validated_data["user"], actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DocumentTypeListApi(ApiErrorsMixin, APIView):
+    OutputSerializer = DocumentTypeOutputSerializer
+
+    @extend_schema(responses={200: OutputSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        return Response(self.OutputSerializer(DocumentType.objects.order_by("name"), many=True).data)
+
+
+# --- inbox ----------------------------------------------------------------------------------------
+
+
+class InboxDocumentSerializer(serializers.Serializer):
+    """The document of an inbox row: only what the inbox selector joins (no query per row)."""
+
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    subject = serializers.CharField()
+    status = serializers.CharField()
+    status_display = serializers.CharField(source="get_status_display")
+    doc_type = DocumentTypeOutputSerializer()
+    organization = OrganizationBriefSerializer()
+    drafting_unit = serializers.CharField(source="drafting_unit.abbreviation", default=None)
+    drafter = PersonSerializer()
+    urgency = serializers.CharField()
+    confidentiality = serializers.CharField()
+    deadline = serializers.DateField(allow_null=True)
+    returned_comment = serializers.CharField()
+
+
+class InboxApi(ApiErrorsMixin, APIView):
+    """GET /inbox/?kind=assigned|queue|submitted|done — one row per task of the flow, with its document."""
+
+    pagination_class = Pagination
+
+    @extend_schema_serializer(component_name="InboxFilter")
+    class FilterSerializer(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=list(api_actions.INBOX_KINDS), required=False, default="assigned")
+        urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+        type = serializers.CharField(required=False, max_length=40, help_text="Mã loại văn bản.")
+        organization = serializers.IntegerField(required=False, min_value=1)
+        overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
+        ordering = serializers.ChoiceField(
+            choices=list(api_actions.INBOX_ORDERINGS), required=False, default="deadline"
+        )
+
+    @extend_schema_serializer(component_name="InboxRow")
+    class OutputSerializer(serializers.Serializer):
+        task = serializers.IntegerField(source="pk")
+        step = serializers.CharField()
+        step_title = serializers.SerializerMethodField()
+        task_status = serializers.CharField(source="status")
+        owner = PersonSerializer(allow_null=True)
+        created = serializers.DateTimeField()
+        finished = serializers.DateTimeField(allow_null=True)
+        is_overdue = serializers.BooleanField()
+        document = InboxDocumentSerializer()
+
+        def get_step_title(self, obj: Any) -> str:
+            return str(obj.flow_task.task_title) if obj.flow_task else ""
+
+    @extend_schema(
+        operation_id="inbox_list",
+        parameters=[FilterSerializer],
+        responses={200: OutputSerializer(many=True), 400: ERRORS[400]},
+    )
+    def get(self, request: Request) -> Response:
+        filters = _query(self.FilterSerializer, request)
+        filters["doc_type"] = filters.pop("type", None)
+        rows = api_actions.inbox(user=request.user, **filters)
+        return paginated(self, request, rows, self.OutputSerializer)

@@ -1,0 +1,86 @@
+"""Every API error as `{"code": "...", "message": "<tiếng Việt>", "details": {...}}`.
+
+Wired globally with REST_FRAMEWORK["EXCEPTION_HANDLER"] = "documents.api_errors.exception_handler";
+the document and directory views also use it directly (ApiErrorsMixin), so they answer the same way
+whatever the setting. Bad input never becomes a 500.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
+from django.http import Http404
+from django_fsm import ConcurrentTransition
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+from documents.errors import ConcurrentUpdate, DomainError
+
+MESSAGES: dict[type[exceptions.APIException], tuple[str, str]] = {
+    exceptions.ValidationError: ("validation_error", "Dữ liệu không hợp lệ."),
+    exceptions.ParseError: ("parse_error", "Dữ liệu gửi lên không đọc được."),
+    exceptions.NotAuthenticated: ("not_authenticated", "Bạn cần đăng nhập."),
+    exceptions.AuthenticationFailed: ("authentication_failed", "Thông tin đăng nhập không đúng."),
+    exceptions.PermissionDenied: ("permission_denied", "Bạn không có quyền thực hiện thao tác này."),
+    exceptions.NotFound: ("not_found", "Không tìm thấy."),
+    exceptions.MethodNotAllowed: ("method_not_allowed", "Phương thức không được hỗ trợ."),
+    exceptions.NotAcceptable: ("not_acceptable", "Không có định dạng phản hồi phù hợp."),
+    exceptions.UnsupportedMediaType: ("unsupported_media_type", "Định dạng dữ liệu gửi lên không được hỗ trợ."),
+    exceptions.Throttled: ("throttled", "Bạn gửi quá nhiều yêu cầu, vui lòng thử lại sau."),
+}
+
+
+def _body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    if details is None:
+        details = {}
+    elif not isinstance(details, dict):
+        details = {"errors": details}
+    return {"code": code, "message": message, "details": details}
+
+
+def _is_lock_timeout(exc: BaseException) -> bool:
+    cause = exc.__cause__
+    return cause is not None and type(cause).__name__ in ("LockNotAvailable", "QueryCanceled")
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DomainError):
+        set_rollback()
+        return Response(_body(exc.code, exc.message, exc.details), status=exc.http_status)
+    if isinstance(exc, ConcurrentTransition) or (isinstance(exc, OperationalError) and _is_lock_timeout(exc)):
+        set_rollback()
+        error = ConcurrentUpdate()
+        return Response(_body(error.code, error.message), status=error.http_status)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if not isinstance(exc, exceptions.APIException):
+        return None  # a real bug: let it be a 500 and be logged
+    code, message = next(
+        ((c, m) for kind, (c, m) in MESSAGES.items() if isinstance(exc, kind)),
+        (str(exc.default_code), str(exc.detail)),
+    )
+    details = exc.detail if isinstance(exc, exceptions.ValidationError) else None
+    headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(int(exc.wait))
+    set_rollback()
+    return Response(
+        _body(code, message, details), status=exc.status_code or status.HTTP_400_BAD_REQUEST, headers=headers
+    )
+
+
+class ApiErrorsMixin:
+    """Use this module's handler on a view whatever REST_FRAMEWORK says."""
+
+    def get_exception_handler(self):
+        return exception_handler

@@ -1,0 +1,32 @@
+"""Documents API, mounted under /api/ by config.api_urls (paths below are relative to it)."""
+
+from django.urls import path
+
+from documents.api import (
+    BULK_ACTIONS,
+    DocumentActionApi,
+    DocumentBulkActionApi,
+    DocumentDetailApi,
+    DocumentGrantApi,
+    DocumentHistoryApi,
+    DocumentListApi,
+    DocumentTypeListApi,
+)
+from documents.api_actions import ACTIONS
+
+app_name = "documents-api"
+urlpatterns = [
+    path("documents/", DocumentListApi.as_view(), name="list"),
+    path("documents/<int:pk>/", DocumentDetailApi.as_view(), name="detail"),
+    path("documents/<int:pk>/history/", DocumentHistoryApi.as_view(), name="history"),
+    path("documents/<int:pk>/grants/", DocumentGrantApi.as_view(), name="grants"),
+    *[
+        path(f"documents/<int:pk>/{action}/", DocumentActionApi.as_view(action_name=action), name=action)
+        for action in ACTIONS
+    ],
+    *[
+        path(f"documents/bulk/{action}/", DocumentBulkActionApi.as_view(action_name=action), name=f"bulk-{action}")
+        for action in BULK_ACTIONS
+    ],
+    path("document-types/", DocumentTypeListApi.as_view(), name="types"),
+]

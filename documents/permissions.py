@@ -1,0 +1,92 @@
+"""Who may read and edit a document, and the explicit grants that extend it (docs/permissions.md).
+
+Two layers: the role rule (documents.selectors.visibility_filter, from memberships) and django-guardian
+for exceptions — a confidential document shown to named people, a document shared with a consulted unit.
+Lifecycle permissions (who may approve, sign, register…) are checked by documents.services.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from guardian.shortcuts import assign_perm, remove_perm
+
+from audit.services import record_event
+from documents.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from documents.locks import lock_document
+from documents.models import Document, Status
+from documents.selectors import visible_documents
+from organizations.models import Role
+from organizations.selectors import has_role
+
+VIEW = "documents.view_document"
+VIEW_CONFIDENTIAL = "documents.view_confidential_document"
+GRANTING_ROLES = (Role.HEAD, Role.CLERK)
+
+
+def can_view(user: Any, document: Document) -> bool:
+    """One indexed query: the same rule as every list, so a list and a detail never disagree."""
+    return visible_documents(user=user).filter(pk=document.pk).exists()
+
+
+def can_edit(user: Any, document: Document) -> bool:
+    """Only the drafter, only while it is a draft."""
+    return document.status == Status.DRAFT and document.drafter_id == getattr(user, "pk", None)
+
+
+def check_edit(user: Any, document: Document) -> None:
+    """403 for anyone but the drafter; 409 for the drafter once the draft has left their hands."""
+    if document.drafter_id != getattr(user, "pk", None):
+        raise PermissionDenied("Chỉ người soạn thảo được sửa dự thảo.")
+    if document.status != Status.DRAFT:
+        raise InvalidTransition(
+            "Văn bản đã trình hoặc đã ký không được sửa nội dung.", details={"status": document.status}
+        )
+
+
+def sees_full_history(user: Any, document: Document) -> bool:
+    """Auditors of the issuing organization read every detail of the log."""
+    return has_role(user=user, organization_id=document.organization_id, roles=(Role.AUDITOR,))
+
+
+def _check_granting(document: Document, actor: Any) -> None:
+    if not has_role(user=actor, organization_id=document.organization_id, roles=GRANTING_ROLES):
+        raise PermissionDenied("Chỉ người đứng đầu hoặc văn thư của cơ quan ban hành được cấp quyền xem văn bản.")
+
+
+@transaction.atomic
+def grant_view(*, document: Document, user: Any, actor: Any) -> Document:
+    """Let `user` read this one document (a confidential one included); recorded in the audit log."""
+    document = lock_document(document.pk)
+    _check_granting(document, actor)
+    if not getattr(user, "is_active", False):
+        raise ValidationFailed("Người được cấp quyền không còn hoạt động.", details={"field": "user"})
+    assign_perm(VIEW, user, document)
+    if document.is_secret:
+        assign_perm(VIEW_CONFIDENTIAL, user, document)
+    record_event(
+        organization_id=document.organization_id,
+        actor=actor,
+        action="document.grant_view",
+        obj=document,
+        details={"user": user.pk, "user_name": str(user), "confidential": document.is_secret},
+    )
+    return document
+
+
+@transaction.atomic
+def revoke_view(*, document: Document, user: Any, actor: Any) -> Document:
+    """Take an explicit grant back; the role rule still applies."""
+    document = lock_document(document.pk)
+    _check_granting(document, actor)
+    remove_perm(VIEW, user, document)
+    remove_perm(VIEW_CONFIDENTIAL, user, document)
+    record_event(
+        organization_id=document.organization_id,
+        actor=actor,
+        action="document.revoke_view",
+        obj=document,
+        details={"user": user.pk, "user_name": str(user)},
+    )
+    return document

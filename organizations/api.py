@@ -1,0 +1,135 @@
+"""The directory as JSON, read-only: organizations, units, people and their posts.
+
+Every signed-in user may read it (it is what a "Nơi nhận" list and a reviewer picker are built from).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from documents.api import Pagination, paginated
+from documents.api_errors import ApiErrorsMixin
+from documents.errors import NotFound
+from organizations.models import Membership, Organization, Role, Unit
+
+
+def _query(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return {name: value for name, value in serializer.validated_data.items() if value not in (None, "")}
+
+
+class UnitOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "organization", "name", "abbreviation"]
+
+
+class OrganizationOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = [
+            "id",
+            "parent",
+            "name",
+            "parent_line_name",
+            "abbreviation",
+            "place_name",
+            "organ_code",
+            "head_title",
+            "collective_name",
+        ]
+
+
+class OrganizationListApi(ApiErrorsMixin, APIView):
+    pagination_class = Pagination
+    OutputSerializer = OrganizationOutputSerializer
+
+    @extend_schema_serializer(component_name="OrganizationListFilter")
+    class FilterSerializer(serializers.Serializer):
+        parent = serializers.IntegerField(required=False, min_value=1)
+        q = serializers.CharField(required=False, max_length=100, help_text="Tìm theo tên cơ quan.")
+
+    @extend_schema(parameters=[FilterSerializer], responses={200: OrganizationOutputSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        filters = _query(self.FilterSerializer, request)
+        organizations = Organization.objects.order_by("name", "id")
+        if "parent" in filters:
+            organizations = organizations.filter(parent_id=filters["parent"])
+        if "q" in filters:
+            organizations = organizations.filter(name__icontains=filters["q"])
+        return paginated(self, request, organizations, self.OutputSerializer)
+
+
+class OrganizationDetailApi(ApiErrorsMixin, APIView):
+    @extend_schema_serializer(component_name="OrganizationDetailOutput")
+    class OutputSerializer(OrganizationOutputSerializer):
+        units = UnitOutputSerializer(many=True)
+
+        class Meta(OrganizationOutputSerializer.Meta):
+            fields = [*OrganizationOutputSerializer.Meta.fields, "units"]
+
+    @extend_schema(responses={200: OutputSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        organization = Organization.objects.prefetch_related("units").filter(pk=pk).first()
+        if organization is None:
+            raise NotFound("Không tìm thấy cơ quan.")
+        return Response(self.OutputSerializer(organization).data)
+
+
+class UnitListApi(ApiErrorsMixin, APIView):
+    pagination_class = Pagination
+    OutputSerializer = UnitOutputSerializer
+
+    @extend_schema_serializer(component_name="UnitListFilter")
+    class FilterSerializer(serializers.Serializer):
+        organization = serializers.IntegerField(required=False, min_value=1)
+
+    @extend_schema(parameters=[FilterSerializer], responses={200: UnitOutputSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        filters = _query(self.FilterSerializer, request)
+        units = Unit.objects.order_by("organization_id", "name", "id")
+        if "organization" in filters:
+            units = units.filter(organization_id=filters["organization"])
+        return paginated(self, request, units, self.OutputSerializer)
+
+
+class MembershipListApi(ApiErrorsMixin, APIView):
+    """People and their posts (active ones): who heads, who deputises, who is the clerk."""
+
+    pagination_class = Pagination
+
+    @extend_schema_serializer(component_name="MembershipListFilter")
+    class FilterSerializer(serializers.Serializer):
+        organization = serializers.IntegerField(required=False, min_value=1)
+        unit = serializers.IntegerField(required=False, min_value=1)
+        role = serializers.ChoiceField(choices=Role.choices, required=False)
+
+    @extend_schema_serializer(component_name="MembershipListOutput")
+    class OutputSerializer(serializers.ModelSerializer):
+        user = serializers.IntegerField(source="user_id")
+        full_name = serializers.CharField(source="user.display_name")
+        role_display = serializers.CharField(source="get_role_display")
+        unit = serializers.CharField(source="unit.abbreviation", default=None)
+
+        class Meta:
+            model = Membership
+            fields = ["id", "user", "full_name", "organization", "unit", "role", "role_display", "post_title"]
+
+    @extend_schema(parameters=[FilterSerializer], responses={200: OutputSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        filters = _query(self.FilterSerializer, request)
+        memberships = Membership.objects.filter(is_active=True).select_related("user", "unit")
+        if "organization" in filters:
+            memberships = memberships.filter(organization_id=filters["organization"])
+        if "unit" in filters:
+            memberships = memberships.filter(unit_id=filters["unit"])
+        if "role" in filters:
+            memberships = memberships.filter(role=filters["role"])
+        return paginated(self, request, memberships.order_by("organization_id", "role", "id"), self.OutputSerializer)

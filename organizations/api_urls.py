@@ -1,0 +1,13 @@
+"""The directory, read-only, mounted under /api/ by config.api_urls."""
+
+from django.urls import path
+
+from organizations.api import MembershipListApi, OrganizationDetailApi, OrganizationListApi, UnitListApi
+
+app_name = "organizations-api"
+urlpatterns = [
+    path("organizations/", OrganizationListApi.as_view(), name="list"),
+    path("organizations/<int:pk>/", OrganizationDetailApi.as_view(), name="detail"),
+    path("units/", UnitListApi.as_view(), name="units"),
+    path("memberships/", MembershipListApi.as_view(), name="memberships"),
+]
