@@ -147,6 +147,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
+    # Errors as {"code", "message" (Vietnamese), "details"}; DomainErrors keep their HTTP status.
+    "EXCEPTION_HANDLER": "documents.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Văn bản đi — API",

@@ -7,5 +7,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/notifications/", include("notifications.api_urls")),
     path("api/signing/", include("signing.api_urls")),
+    path("api/", include("config.api_urls")),
     path("", include("signing.urls")),
+    path("", include("workflow.urls")),
 ]

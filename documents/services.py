@@ -368,8 +368,13 @@ def document_return(*, document: Document, actor: Any, comment: str) -> Document
 
 
 @transaction.atomic
-def document_sign(*, document: Document, actor: Any, signed_pdf: bytes | None = None) -> Document:
-    """The signer signs with the form they hold; the current version's hash is frozen as the signed one."""
+def document_sign(
+    *, document: Document, actor: Any, signed_pdf: bytes | None = None, expected_version_id: int | None = None
+) -> Document:
+    """The signer signs with the form they hold; the current version's hash is frozen as the signed one.
+
+    `expected_version_id` is the version the PDF was rendered from: if the content moved on meanwhile,
+    the signature is refused rather than stored against the wrong text."""
     document = lock_document(document.pk)
     _require(document.signer_id == getattr(actor, "pk", None), "Chỉ người ký được giao mới được ký văn bản.")
     from_state = _transition(document, "sign")
@@ -385,6 +390,8 @@ def document_sign(*, document: Document, actor: Any, signed_pdf: bytes | None = 
             f"Người ký không có thẩm quyền ký theo thể thức “{document.get_signature_form_display()}” vào ngày này."
         )
     version = document.current_version
+    if expected_version_id is not None and expected_version_id != document.current_version_id:
+        raise ValidationFailed("Văn bản vừa thay đổi trong khi ký; vui lòng ký lại.")
     if version is None or content_hash(content_snapshot(document)) != version.content_hash:
         raise ValidationFailed("Nội dung văn bản không khớp phiên bản đã duyệt; không thể ký.")
     membership = membership_of(user=actor, organization_id=document.organization_id)

@@ -10,7 +10,6 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 
 from documents import services as document_services
 from documents.errors import InvalidTransition, PermissionDenied, ValidationFailed
@@ -36,11 +35,12 @@ def signed_pdf_for_document(*, document: Document, key: DocumentSigner) -> bytes
     )
 
 
-def sign_document(*, document: Document, actor: Any, signer_backend: DocumentSigner | None = None) -> Document:
-    """The signer signs: render, sign with the actor's key, then `document_sign` stores the signed PDF.
+def prepare_signature(
+    *, document: Document, actor: Any, signer_backend: DocumentSigner | None = None
+) -> tuple[bytes, int | None]:
+    """Render and sign as the signer, outside any transaction or lock (the slow part).
 
-    If the content changed between rendering and the state change (returned, edited, re-approved), the
-    whole sign step is rolled back: the stored PDF is always the version that was signed.
+    Returns the signed PDF and the version it was rendered from, for `document_sign(expected_version_id=…)`.
     """
     document = Document.objects.select_related("organization", "doc_type", "signer", "current_version").get(
         pk=document.pk
@@ -50,18 +50,24 @@ def sign_document(*, document: Document, actor: Any, signer_backend: DocumentSig
     if document.signer_id != getattr(actor, "pk", None):
         # Checked again by document_sign; checked here so no one else's key ever signs this PDF.
         raise PermissionDenied("Chỉ người ký được giao mới được ký văn bản.")
-    rendered_version = document.current_version_id
     key = signer_backend or KeyStore().for_user(actor)
-    signed = signed_pdf_for_document(document=document, key=key)
-    with transaction.atomic():
-        document = document_services.document_sign(document=document, actor=actor, signed_pdf=signed)
-        if document.signed_version_id != rendered_version:
-            raise ValidationFailed("Văn bản vừa thay đổi trong khi ký; vui lòng ký lại.")
-    return document
+    return signed_pdf_for_document(document=document, key=key), document.current_version_id
 
 
-def issue_document(*, document: Document, actor: Any, organization_backend: DocumentSigner | None = None) -> Document:
-    """The clerk issues a registered document: fill number and date, apply the organization's signature."""
+def sign_document(*, document: Document, actor: Any, signer_backend: DocumentSigner | None = None) -> Document:
+    """The signer signs: render and sign with the actor's key, then `document_sign` stores the signed PDF.
+
+    If the content changed between rendering and the state change (returned, edited, re-approved), the
+    signature is refused: the stored PDF is always the version that was signed.
+    """
+    signed, version_id = prepare_signature(document=document, actor=actor, signer_backend=signer_backend)
+    return document_services.document_sign(
+        document=document, actor=actor, signed_pdf=signed, expected_version_id=version_id
+    )
+
+
+def prepare_issue(*, document: Document, actor: Any, organization_backend: DocumentSigner | None = None) -> bytes:
+    """Fill number and date into the signer's PDF and apply the organization's signature, outside any lock."""
     document = Document.objects.select_related("organization").get(pk=document.pk)
     if document.status != Status.REGISTERED:
         raise InvalidTransition("Văn bản phải được cấp số trước khi phát hành.", details={"status": document.status})
@@ -75,25 +81,41 @@ def issue_document(*, document: Document, actor: Any, organization_backend: Docu
     if hashlib.sha256(signed).hexdigest() != artifact.sha256:
         raise ValidationFailed("Bản PDF đã ký không khớp mã băm đã lưu; không thể phát hành.")
     key = organization_backend or KeyStore().for_organization(document.organization)
-    issued = pades.fill_and_seal(
+    return pades.fill_and_seal(
         signed, values=field_values(document), key=key, organization_name=document.organization.name
     )
+
+
+def issue_document(*, document: Document, actor: Any, organization_backend: DocumentSigner | None = None) -> Document:
+    """The clerk issues a registered document: fill number and date, apply the organization's signature."""
+    issued = prepare_issue(document=document, actor=actor, organization_backend=organization_backend)
     return document_services.document_issue(document=document, actor=actor, issued_pdf=issued)
 
 
+def wants_digital_signature(*, actor: Any) -> bool:
+    """Sign digitally when the signer has a key, or always when settings.REQUIRE_DIGITAL_SIGNATURE."""
+    return settings.REQUIRE_DIGITAL_SIGNATURE or KeyStore().user_key_path(actor).exists()
+
+
+def wants_organization_seal(*, document: Document) -> bool:
+    """Seal when the signer's PDF exists (it has the field waiting), or always when required."""
+    return (
+        settings.REQUIRE_DIGITAL_SIGNATURE
+        or DocumentArtifact.objects.filter(document_id=document.pk, kind=ArtifactKind.SIGNED).exists()
+    )
+
+
 def sign_step(*, document: Document, actor: Any) -> Document:
-    """The flow's Sign step: a PAdES signature when the signer has a key; without one, the signature
-    is recorded without a PDF unless settings.REQUIRE_DIGITAL_SIGNATURE (then KeyNotFound, 409)."""
-    store = KeyStore()
-    if store.user_key_path(actor).exists() or settings.REQUIRE_DIGITAL_SIGNATURE:
+    """The Sign step: a PAdES signature when the signer has a key; without one, the signature is recorded
+    without a PDF unless settings.REQUIRE_DIGITAL_SIGNATURE (then KeyNotFound, 409)."""
+    if wants_digital_signature(actor=actor):
         return sign_document(document=document, actor=actor)
     return document_services.document_sign(document=document, actor=actor)
 
 
 def issue_step(*, document: Document, actor: Any) -> Document:
-    """The flow's Issue step: number and date filled and the organization's signature applied when the
-    document carries the signer's PDF; otherwise issued as recorded (same rule as `sign_step`)."""
-    has_signed_pdf = DocumentArtifact.objects.filter(document_id=document.pk, kind=ArtifactKind.SIGNED).exists()
-    if has_signed_pdf or settings.REQUIRE_DIGITAL_SIGNATURE:
+    """The Issue step: number, date and the organization's signature on the signer's PDF when there is
+    one; otherwise issued as recorded (same rule as `sign_step`)."""
+    if wants_organization_seal(document=document):
         return issue_document(document=document, actor=actor)
     return document_services.document_issue(document=document, actor=actor)

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 
 from audit.models import AuditEvent
 from audit.verification import verify_all
-from documents.models import Document, Status
+from documents.models import ArtifactKind, Document, Status
 from organizations.models import Membership, Organization, Role
+from signing.verification import verify_pdf
+
+
+@pytest.fixture(autouse=True)
+def demo_keystore(tmp_path: Path, settings) -> Path:
+    settings.KEYSTORE_DIR = tmp_path / "keys"
+    settings.SIGNING_KEY_PASSPHRASE = ""
+    return settings.KEYSTORE_DIR
 
 
 @pytest.mark.django_db
@@ -61,3 +71,15 @@ def test_seed_demo_has_the_bodies_and_signers_of_the_seeds() -> None:
     issued = Document.objects.get(status=Status.ISSUED, organization=can_giuoc)
     assert issued.signer_title_lines == ["KT. TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG"]
     assert issued.code == "01/KH-PGDĐT"
+
+
+@pytest.mark.django_db
+def test_seeded_issued_plan_carries_two_valid_signatures() -> None:
+    call_command("seed_demo")
+    issued = Document.objects.get(status=Status.ISSUED, place_name="Cần Giuộc")
+    pdf = bytes(issued.artifacts.get(kind=ArtifactKind.ISSUED).pdf)
+
+    report = verify_pdf(pdf)  # trusts the demo CA in KEYSTORE_DIR
+
+    assert report.ok, report.summary
+    assert [s.signer_name for s in report.signatures] == ["Võ Trường Tam", "Phòng Giáo dục và Đào tạo"]
