@@ -630,3 +630,32 @@ def dossier_open(
         details={"code": dossier.code, "retention": dossier.retention_label},
     )
     return dossier
+
+
+@transaction.atomic
+def document_change_reviewer(*, document: Document, actor: Any, reviewer: Any) -> Document:
+    """A leader hands the review of a document in review to another leader (head or deputy)."""
+    document = lock_document(document.pk)
+    _require(
+        has_role(user=actor, organization_id=document.organization_id, roles=(Role.HEAD, Role.DEPUTY)),
+        "Chỉ lãnh đạo cơ quan được giao lại việc duyệt.",
+    )
+    if document.status != Status.IN_REVIEW:
+        raise InvalidTransition(
+            "Chỉ giao lại việc duyệt khi văn bản đang chờ duyệt.", details={"status": document.status}
+        )
+    if not has_role(user=reviewer, organization_id=document.organization_id, roles=(Role.HEAD, Role.DEPUTY)):
+        raise ValidationFailed("Người duyệt phải là lãnh đạo cơ quan.", details={"field": "reviewer"})
+    if reviewer.pk == document.drafter_id:
+        raise ValidationFailed("Người duyệt phải khác người soạn thảo.", details={"field": "reviewer"})
+    previous = document.reviewer_id
+    document.reviewer = reviewer
+    _save(document, ["reviewer"])
+    return _finish(
+        document,
+        actor=actor,
+        action="document.change_reviewer",
+        event="document_reviewer_changed",
+        from_state=document.status,
+        details={"from": previous, "to": reviewer.pk},
+    )

@@ -134,18 +134,17 @@ def _run_service(*, action: str, document: Document, actor: Any, comment: str, p
         return services.document_return(document=document, actor=actor, comment=comment)
     if action == "sign":
         if params.get("signed_pdf") is not None:
-            return services.document_sign(document=document, actor=actor, signed_pdf=params["signed_pdf"])
-        from signing.services import sign_step  # PAdES when the signer has a key (signing/)
-
-        return sign_step(document=document, actor=actor)
+            return services.document_sign(
+                document=document,
+                actor=actor,
+                signed_pdf=params["signed_pdf"],
+                expected_version_id=params.get("expected_version_id"),
+            )
+        return services.document_sign(document=document, actor=actor)
     if action == "register":
         return services.document_register(document=document, actor=actor)
     if action == "issue":
-        if params.get("issued_pdf") is not None:
-            return services.document_issue(document=document, actor=actor, issued_pdf=params["issued_pdf"])
-        from signing.services import issue_step  # number, date and the organization's seal on the signed PDF
-
-        return issue_step(document=document, actor=actor)
+        return services.document_issue(document=document, actor=actor, issued_pdf=params.get("issued_pdf"))
     if action == "archive":
         if params.get("dossier") is None:
             raise ValidationFailed("Chọn hồ sơ để lưu văn bản.", details={"field": "dossier"})
@@ -175,11 +174,26 @@ def perform(*, document: Document, actor: Any, action: str, comment: str = "", *
             process=process, document=document, actor=actor, action=action, comment=comment, params=params
         )
     task = _task_for(process=process, document=document, actor=actor, action=action)
+    _prepare_pdf(document=document, actor=actor, action=action, params=params)
     try:
         with DocumentFlow.lock(process.pk):
             return _complete(task=task, document=document, actor=actor, action=action, comment=comment, params=params)
     except FlowLockFailed as exc:
         raise ConcurrentUpdate() from exc
+
+
+def _prepare_pdf(*, document: Document, actor: Any, action: str, params: dict[str, Any]) -> None:
+    """Render and sign before any lock is taken (DESIGN §6): the step then only stores the bytes.
+
+    The signer's PDF carries the version it was rendered from; `document_sign` refuses it if the
+    content moved on meanwhile. Without keys (and without REQUIRE_DIGITAL_SIGNATURE) there is no PDF.
+    """
+    from signing import services as signing
+
+    if action == "sign" and params.get("signed_pdf") is None and signing.wants_digital_signature(actor=actor):
+        params["signed_pdf"], params["expected_version_id"] = signing.prepare_signature(document=document, actor=actor)
+    if action == "issue" and params.get("issued_pdf") is None and signing.wants_organization_seal(document=document):
+        params["issued_pdf"] = signing.prepare_issue(document=document, actor=actor)
 
 
 def _complete(
@@ -352,12 +366,7 @@ def reassign(*, task: DocumentTask, actor: Any, to_user: Any) -> DocumentTask:
                 if not assignment.in_queue(user=to_user, step=step, document=document, unit_id=task.seed_object_id):
                     raise ValidationFailed("Người nhận không thuộc nhóm xử lý việc này.", details={"field": "to_user"})
             elif step == "review":
-                change = getattr(services, "document_change_reviewer", None)
-                if change is None:
-                    raise ValidationFailed("Chưa hỗ trợ giao lại việc duyệt (thiếu dịch vụ đổi người duyệt).")
-                if not assignment.is_leader(user=to_user, organization_id=document.organization_id):
-                    raise ValidationFailed("Người duyệt phải là lãnh đạo cơ quan.", details={"field": "to_user"})
-                change(document=document, actor=actor, reviewer=to_user)
+                services.document_change_reviewer(document=document, actor=actor, reviewer=to_user)
             else:
                 raise ValidationFailed("Bước này không giao lại được: chỉ người được ghi trên văn bản mới xử lý.")
             previous_owner = task.owner_id

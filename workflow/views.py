@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from documents import services
 from documents.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from documents.models import Document, DocumentType, Dossier, Urgency
 from organizations.models import Membership, Organization, Role, Unit, User
@@ -201,7 +200,7 @@ def _reassign_candidates(document: Document, task: DocumentTask) -> list[User]:
         return [membership.user for membership in members.select_related("user").order_by("user__full_name")]
     if task.step in assignment.QUEUE_ROLES:
         roles: tuple[str, ...] = (assignment.QUEUE_ROLES[task.step],)
-    elif task.step == "review" and hasattr(services, "document_change_reviewer"):
+    elif task.step == "review":
         roles = assignment.LEADER_ROLES
     else:
         return []

@@ -120,6 +120,28 @@ def test_only_a_leader_reassigns_and_only_to_someone_who_may_do_it(office: Offic
         reassign(task=task, actor=office.head, to_user=office.drafter)
 
 
+def test_a_leader_hands_a_review_to_another_leader(office: Office) -> None:
+    # given a draft in review with the deputy
+    document = run_steps(start_draft(office, reviewer=office.deputy), office, "submit")
+
+    # when the head takes the review over
+    reassign(task=open_task(document), actor=office.head, to_user=office.head)
+
+    # then the document and the task name the head, and the head approves it
+    assert open_task(document).owner == office.head
+    document = perform(document=document, actor=office.head, action="approve")
+    assert document.reviewer == office.head
+    assert document.status == Status.AWAITING_SIGNATURE
+    assert AuditEvent.objects.filter(action="document.change_reviewer", object_id=str(document.pk)).count() == 1
+
+
+def test_a_review_goes_only_to_a_leader(office: Office) -> None:
+    document = run_steps(start_draft(office, reviewer=office.deputy), office, "submit")
+    with pytest.raises(ValidationFailed, match="lãnh đạo"):
+        reassign(task=open_task(document), actor=office.head, to_user=office.clerk)
+    assert open_task(document).owner == office.deputy
+
+
 def test_signature_steps_are_not_reassigned(office: Office) -> None:
     document = run_steps(start_draft(office), office, "submit", "approve")
     with pytest.raises(ValidationFailed):
