@@ -15,7 +15,7 @@ from documents.dates import vn_today
 from documents.models import Urgency
 from organizations.models import Membership, Role
 from workflow.assignment import CONSULT_STEP, QUEUE_ROLES
-from workflow.flows import HUMAN_STEPS, node
+from workflow.flows import HUMAN_STEPS, STEP_STATUS, node
 from workflow.models import DocumentTask
 
 KINDS = ("assigned", "queue", "submitted", "done")
@@ -65,15 +65,35 @@ def _base() -> QuerySet[DocumentTask]:
 
 
 def _queue_filter(user: Any) -> Q:
-    """Unassigned tasks of the steps of a role the user holds, in the organizations where they hold it."""
+    """Unassigned tasks of the steps of a role the user holds, in the organizations where they hold it.
+
+    The user's organizations and units are read first (a few rows) and passed as literals, and each step
+    is tied to the document state it waits in, so the planner walks (organization, status) on documents
+    instead of every open queue task of every organization.
+    """
     condition = Q(pk__in=[])
     for role in sorted(set(QUEUE_ROLES.values())):
-        steps = [node(step) for step, step_role in QUEUE_ROLES.items() if step_role == role]
-        organizations = Membership.objects.filter(user_id=user.pk, role=role, is_active=True).values("organization_id")
-        condition |= Q(flow_task__in=steps, **{f"{DOC}__organization_id__in": organizations})
+        organization_ids = list(
+            Membership.objects.filter(user_id=user.pk, role=role, is_active=True).values_list(
+                "organization_id", flat=True
+            )
+        )
+        if not organization_ids:
+            continue
+        for step, step_role in QUEUE_ROLES.items():
+            if step_role == role:
+                condition |= Q(
+                    flow_task=node(step),
+                    **{f"{DOC}__organization_id__in": organization_ids, f"{DOC}__status": STEP_STATUS[step]},
+                )
     # Consultations wait for the members of the consulted unit (the task's seed is the unit).
-    units = Membership.objects.filter(user_id=user.pk, is_active=True, unit__isnull=False).exclude(role=Role.AUDITOR)
-    condition |= Q(flow_task=node(CONSULT_STEP), seed_object_id__in=units.values("unit_id"))
+    unit_ids = list(
+        Membership.objects.filter(user_id=user.pk, is_active=True, unit__isnull=False)
+        .exclude(role=Role.AUDITOR)
+        .values_list("unit_id", flat=True)
+    )
+    if unit_ids:
+        condition |= Q(flow_task=node(CONSULT_STEP), seed_object_id__in=unit_ids)
     return condition
 
 
