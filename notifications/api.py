@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,7 +13,7 @@ from notifications.services import mark_read
 
 
 class NotificationListApi(APIView):
-    class OutputSerializer(serializers.ModelSerializer):
+    class NotificationSerializer(serializers.ModelSerializer):
         read = serializers.SerializerMethodField()
 
         class Meta:
@@ -22,23 +23,35 @@ class NotificationListApi(APIView):
         def get_read(self, obj: Notification) -> bool:
             return obj.read_at is not None
 
+    @extend_schema(
+        summary="Thông báo của tôi",
+        responses=inline_serializer(
+            "NotificationList",
+            {"unread": serializers.IntegerField(), "results": NotificationSerializer(many=True)},
+        ),
+    )
     def get(self, request: Request) -> Response:
         mine = Notification.objects.filter(recipient=request.user)
         latest = mine.order_by("-created_at", "-id")[:50]
         return Response(
             {
                 "unread": mine.filter(read_at__isnull=True).count(),
-                "results": self.OutputSerializer(latest, many=True).data,
+                "results": self.NotificationSerializer(latest, many=True).data,
             }
         )
 
 
 class NotificationMarkReadApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class MarkReadInputSerializer(serializers.Serializer):
         ids = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=500)
 
+    @extend_schema(
+        summary="Đánh dấu đã đọc",
+        request=MarkReadInputSerializer,
+        responses=inline_serializer("NotificationMarkRead", {"marked_read": serializers.IntegerField()}),
+    )
     def post(self, request: Request) -> Response:
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.MarkReadInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         updated = mark_read(actor=request.user, notification_ids=serializer.validated_data["ids"])
         return Response({"marked_read": updated})

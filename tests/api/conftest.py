@@ -1,4 +1,4 @@
-"""API fixtures: the API's URLs, its error handler as the lead will set it, and authenticated clients."""
+"""API fixtures: authenticated clients."""
 
 from __future__ import annotations
 
@@ -8,15 +8,6 @@ import pytest
 from rest_framework.test import APIClient
 
 from organizations.models import User
-
-
-@pytest.fixture(autouse=True)
-def api_settings(settings) -> None:
-    settings.ROOT_URLCONF = "tests.api.urls"
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "EXCEPTION_HANDLER": "documents.api_errors.exception_handler",
-    }
 
 
 @pytest.fixture

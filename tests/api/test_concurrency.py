@@ -16,9 +16,8 @@ from tests.factories import advance_routed, make_office, start_draft
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_concurrent_approvals_one_200_one_409_one_event(settings) -> None:
+def test_two_concurrent_approvals_one_200_one_409_one_event() -> None:
     assert connection.vendor == "postgresql"
-    settings.ROOT_URLCONF = "tests.api.urls"
     # given a document waiting for the deputy's review
     office = make_office()
     document = advance_routed(start_draft(office), office, to="in_review")

@@ -11,8 +11,6 @@ from signing import services as signing_services
 from tests.factories import UserFactory, advance, make_draft
 from tests.signing.helpers import artifact, issued_document
 
-pytestmark = pytest.mark.urls("tests.signing.urls")
-
 
 def _pdf_upload(data: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile("van-ban.pdf", data, content_type="application/pdf")

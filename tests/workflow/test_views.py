@@ -16,7 +16,7 @@ from tests.factories import DossierFactory, Office, UnitFactory, add_member, mak
 from tests.workflow.helpers import run_steps
 from workflow.models import DocumentTask
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.workflow.urls")]
+pytestmark = pytest.mark.django_db
 
 
 def client_for(user) -> Client:
