@@ -16,7 +16,7 @@ from documents.models import Urgency
 from organizations.models import Membership, Role
 from workflow.assignment import CONSULT_STEP, QUEUE_ROLES
 from workflow.flows import HUMAN_STEPS, STEP_STATUS, node
-from workflow.models import DocumentTask
+from workflow.models import DocumentProcess, DocumentTask
 
 KINDS = ("assigned", "queue", "submitted", "done")
 DOC = "process__documentprocess__document"
@@ -64,37 +64,52 @@ def _base() -> QuerySet[DocumentTask]:
     )
 
 
-def _queue_filter(user: Any) -> Q:
-    """Unassigned tasks of the steps of a role the user holds, in the organizations where they hold it.
+def _queue_task_ids(user: Any) -> QuerySet[DocumentTask]:
+    """Ids of the unassigned tasks waiting in the user's queues, as one UNION driven from the documents side.
 
-    The user's organizations and units are read first (a few rows) and passed as literals, and each step
-    is tied to the document state it waits in, so the planner walks (organization, status) on documents
-    instead of every open queue task of every organization.
+    Clerk steps: documents of the organizations where the user is a clerk, in the state each step waits
+    in (index on documents (organization, status)). Consultations: documents awaiting signature in the
+    organizations of the user's units, tasks seeded with one of those units. Starting from documents
+    keeps the cost flat however many open tasks other organizations have (docs/workflow.md).
     """
-    condition = Q(pk__in=[])
+    open_queue = DocumentTask.objects.filter(status=STATUS.NEW, owner__isnull=True)
+    parts = []
     for role in sorted(set(QUEUE_ROLES.values())):
         organization_ids = list(
             Membership.objects.filter(user_id=user.pk, role=role, is_active=True).values_list(
                 "organization_id", flat=True
             )
         )
-        if not organization_ids:
-            continue
-        for step, step_role in QUEUE_ROLES.items():
-            if step_role == role:
-                condition |= Q(
-                    flow_task=node(step),
-                    **{f"{DOC}__organization_id__in": organization_ids, f"{DOC}__status": STEP_STATUS[step]},
-                )
-    # Consultations wait for the members of the consulted unit (the task's seed is the unit).
-    unit_ids = list(
+        steps = [step for step, step_role in QUEUE_ROLES.items() if step_role == role]
+        if organization_ids:
+            processes = DocumentProcess.objects.filter(
+                document__organization_id__in=organization_ids,
+                document__status__in=sorted({STEP_STATUS[step] for step in steps}),
+            )
+            parts.append(
+                open_queue.filter(flow_task__in=[node(step) for step in steps], process_id__in=processes.values("pk"))
+            )
+    units = list(
         Membership.objects.filter(user_id=user.pk, is_active=True, unit__isnull=False)
         .exclude(role=Role.AUDITOR)
-        .values_list("unit_id", flat=True)
+        .values_list("unit_id", "organization_id")
     )
-    if unit_ids:
-        condition |= Q(flow_task=node(CONSULT_STEP), seed_object_id__in=unit_ids)
-    return condition
+    if units:
+        processes = DocumentProcess.objects.filter(
+            document__organization_id__in=sorted({org for _, org in units}),
+            document__status=STEP_STATUS[CONSULT_STEP],
+        )
+        parts.append(
+            open_queue.filter(
+                flow_task=node(CONSULT_STEP),
+                seed_object_id__in=sorted({unit for unit, _ in units}),
+                process_id__in=processes.values("pk"),
+            )
+        )
+    if not parts:
+        return DocumentTask.objects.none().values("pk")
+    ids = [part.order_by().values("pk") for part in parts]  # no ORDER BY inside a UNION (Task has a default one)
+    return ids[0].union(*ids[1:]) if len(ids) > 1 else ids[0]
 
 
 def inbox_for(
@@ -127,7 +142,7 @@ def inbox_for(
     if kind == "assigned":
         rows = rows.filter(owner_id=user.pk, status__in=(STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED))
     elif kind == "queue":
-        rows = rows.filter(owner__isnull=True, status=STATUS.NEW).filter(_queue_filter(user))
+        rows = rows.filter(pk__in=_queue_task_ids(user))
     elif kind == "submitted":
         # The tip of each process: its tasks nothing follows (open steps, End, or the cancelled step).
         rows = rows.filter(**{f"{DOC}__drafter_id": user.pk}, leading__isnull=True).exclude(flow_task=node("start"))
