@@ -64,13 +64,14 @@ def _base() -> QuerySet[DocumentTask]:
     )
 
 
-def _queue_task_ids(user: Any) -> QuerySet[DocumentTask]:
+def _queue_task_ids(user: Any) -> list[int]:
     """Ids of the unassigned tasks waiting in the user's queues, as one UNION driven from the documents side.
 
     Clerk steps: documents of the organizations where the user is a clerk, in the state each step waits
     in (index on documents (organization, status)). Consultations: documents awaiting signature in the
     organizations of the user's units, tasks seeded with one of those units. Starting from documents
-    keeps the cost flat however many open tasks other organizations have (docs/workflow.md).
+    keeps the cost flat however many open tasks other organizations have; the ids (a queue's worth) are
+    then read as literals.
     """
     open_queue = DocumentTask.objects.filter(status=STATUS.NEW, owner__isnull=True)
     parts = []
@@ -107,9 +108,10 @@ def _queue_task_ids(user: Any) -> QuerySet[DocumentTask]:
             )
         )
     if not parts:
-        return DocumentTask.objects.none().values("pk")
-    ids = [part.order_by().values("pk") for part in parts]  # no ORDER BY inside a UNION (Task has a default one)
-    return ids[0].union(*ids[1:]) if len(ids) > 1 else ids[0]
+        return []
+    ids = [part.order_by().values_list("pk", flat=True) for part in parts]  # no ORDER BY inside a UNION
+    # Read as literals: `pk IN (<union>)` makes PostgreSQL hash the union and scan every task row.
+    return list(ids[0].union(*ids[1:]) if len(ids) > 1 else ids[0])
 
 
 def inbox_for(
@@ -145,7 +147,10 @@ def inbox_for(
         rows = rows.filter(pk__in=_queue_task_ids(user))
     elif kind == "submitted":
         # The tip of each process: its tasks nothing follows (open steps, End, or the cancelled step).
-        rows = rows.filter(**{f"{DOC}__drafter_id": user.pk}, leading__isnull=True).exclude(flow_task=node("start"))
+        # The drafter's processes are read first (their own documents: an index on drafter), so the planner
+        # does not hash every process of every organization to find them.
+        processes = list(DocumentProcess.objects.filter(document__drafter_id=user.pk).values_list("pk", flat=True))
+        rows = rows.filter(process_id__in=processes, leading__isnull=True).exclude(flow_task=node("start"))
     else:
         rows = rows.filter(owner_id=user.pk, status=STATUS.DONE, flow_task__in=human)
     if urgency:

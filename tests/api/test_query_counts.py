@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 # count + page (+ the detail's recipients); visibility, memberships and grants are subqueries of the same query
 LIST_QUERIES = 2
 INBOX_QUERIES = 2
-# the queue first reads the user's organizations and units as literals for the planner
-QUEUE_QUERIES = INBOX_QUERIES + 2
+# the queue first reads the user's organizations and units, then the queue's task ids, as literals for the planner
+QUEUE_QUERIES = INBOX_QUERIES + 3
 
 
 def documents_in_review(office: Office, count: int) -> None:
@@ -48,7 +48,8 @@ def test_inbox_runs_the_same_queries_for_3_or_25_rows(
     user = office.deputy if kind == "assigned" else office.drafter
     client = client_for(user)
     # when they open that inbox tab, then the number of queries does not grow with the rows
-    with django_assert_max_num_queries(INBOX_QUERIES):
+    # "submitted" first reads the drafter's process ids (literals for the planner)
+    with django_assert_max_num_queries(INBOX_QUERIES + (1 if kind == "submitted" else 0)):
         response = client.get(reverse("api-inbox"), {"kind": kind})
     assert len(response.json()["results"]) == rows
 
