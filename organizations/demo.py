@@ -39,14 +39,25 @@ class Body:
     kt_deputies: tuple[str, ...] = field(default=())
 
 
+# Invented staff, clerk and auditor of each demo body: (drafter, clerk, auditor).
+STAFF_NAMES = {
+    "cangiuoc": ("Lê Thị Minh Thư", "Trần Thị Thu Hà", "Phạm Quốc Bảo"),
+    "thuthua": ("Nguyễn Hoàng Phúc", "Đoàn Thị Mỹ Lệ", "Trương Văn Khải"),
+    "nguyendu": ("Đoàn Thị Tâm", "Lý Thị Hồng Nhung", "Phan Văn Thành"),
+    "bentre": ("Huỳnh Thị Ngọc Hân", "Võ Thị Kim Loan", "Nguyễn Minh Trí"),
+    "phongtho": ("Tẩn Thị Mai", "Giàng Thị Dung", "Hoàng Văn Nam"),
+}
+
+
 def _office_people(prefix: str, unit: str, *, head: Person, deputy: Person | None = None) -> tuple[Person, ...]:
+    drafter, clerk, auditor = STAFF_NAMES[prefix]
     people = [head]
     if deputy:
         people.append(deputy)
     people += [
-        Person(f"{prefix}.chuyenvien", "Lê Thị Minh Thư", Role.STAFF, "CHUYÊN VIÊN", unit),
-        Person(f"{prefix}.vanthu", "Trần Thị Thu Hà", Role.CLERK, "VĂN THƯ", "VP" if unit != "VP" else unit),
-        Person(f"{prefix}.thanhtra", "Phạm Quốc Bảo", Role.AUDITOR, "THANH TRA VIÊN"),
+        Person(f"{prefix}.chuyenvien", drafter, Role.STAFF, "CHUYÊN VIÊN", unit),
+        Person(f"{prefix}.vanthu", clerk, Role.CLERK, "VĂN THƯ", "VP"),
+        Person(f"{prefix}.thanhtra", auditor, Role.AUDITOR, "THANH TRA VIÊN"),
     ]
     return tuple(people)
 

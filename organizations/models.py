@@ -61,6 +61,9 @@ class Organization(models.Model):
         ]
 
     def __str__(self) -> str:
+        # Many bodies share a name ("Phòng Giáo dục và Đào tạo"); the place tells them apart.
+        if self.place_name and self.place_name not in self.name:
+            return f"{self.name} {self.place_name}"
         return self.name
 
 

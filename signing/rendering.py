@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from documents.dates import format_vn_date, vn_today
 from documents.models import Confidentiality, Document, Urgency
@@ -113,7 +114,9 @@ def field_values(document: Document) -> dict[str, str]:
 
 def recipient_lines(document: Document) -> list[str]:
     """The "Nơi nhận" lines as printed: each ends with ";", the filing line closes the list."""
-    lines = [f"- {r.printed_line.rstrip(' ;.')};" for r in document.recipients.all()]
+    # The legal document is Vietnamese whatever the reader's language ("(b/c)", "(để biết)").
+    with translation.override("vi"):
+        lines = [f"- {r.printed_line.rstrip(' ;.')};" for r in document.recipients.all()]
     filing = (document.filing_line or "VT.").strip()
     lines.append(f"- Lưu: {filing if filing.endswith('.') else filing + '.'}")
     return lines

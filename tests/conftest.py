@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from tests.factories import Office, make_office
 
@@ -35,3 +37,11 @@ def postgres_only() -> None:
 def fast_password_hashing(settings) -> None:
     # Real hashing costs ~0.2 s a user; the tests are about documents, not password storage.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def vietnamese_by_default() -> Iterator[None]:
+    # A request with another language leaves it active in this thread; each test starts in Vietnamese.
+    translation.activate("vi")
+    yield
+    translation.activate("vi")

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
 from documents.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
@@ -26,29 +27,30 @@ from workflow.models import DocumentTask
 from workflow.selectors import KINDS, inbox_for
 
 PAGE_SIZE = 25
+# Labels are marked for makemessages here and translated where shown ({% translate %}).
 TABS = (
-    ("assigned", "Việc cần xử lý"),
-    ("queue", "Việc chờ nhận"),
-    ("submitted", "Văn bản tôi soạn"),
-    ("done", "Đã xử lý"),
+    ("assigned", gettext_noop("Việc cần xử lý")),
+    ("queue", gettext_noop("Việc chờ nhận")),
+    ("submitted", gettext_noop("Văn bản tôi soạn")),
+    ("done", gettext_noop("Đã xử lý")),
 )
 # The one-click action of each step, and its button label.
 ONE_CLICK = {
-    "draft": ("submit", "Trình duyệt"),
-    "review": ("approve", "Duyệt"),
-    "sign": ("sign", "Ký"),
-    "sign_kt": ("sign", "Ký thay"),
-    "register": ("register", "Cấp số"),
-    "issue": ("issue", "Phát hành"),
+    "draft": ("submit", gettext_noop("Trình duyệt")),
+    "review": ("approve", gettext_noop("Duyệt")),
+    "sign": ("sign", gettext_noop("Ký")),
+    "sign_kt": ("sign", gettext_noop("Ký thay")),
+    "register": ("register", gettext_noop("Cấp số")),
+    "issue": ("issue", gettext_noop("Phát hành")),
 }
 RETURNABLE = ("review", "sign", "sign_kt")
 TASK_STATUS_LABELS = {
-    "NEW": "Chờ nhận",
-    "ASSIGNED": "Đang xử lý",
-    "STARTED": "Đang xử lý",
-    "DONE": "Đã xong",
-    "CANCELED": "Đã hủy",
-    "ERROR": "Lỗi",
+    "NEW": gettext_noop("Chờ nhận"),
+    "ASSIGNED": gettext_noop("Đang xử lý"),
+    "STARTED": gettext_noop("Đang xử lý"),
+    "DONE": gettext_noop("Đã xong"),
+    "CANCELED": gettext_noop("Đã hủy"),
+    "ERROR": gettext_noop("Lỗi"),
 }
 BULK_ACTIONS = {"approve": ("review",), "sign": ("sign", "sign_kt")}
 

@@ -1,0 +1,121 @@
+"""English through Django i18n: labels and pages follow the language; the legal document stays Vietnamese."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from documents.models import Purpose, Recipient, Status, Urgency
+from tests.factories import Office, make_draft
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client: Client, url: str, **headers: str) -> str:
+    response = client.get(url, headers=headers)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_choice_labels_follow_the_active_language() -> None:
+    # when English is active, then the labels are English
+    with translation.override("en"):
+        assert str(Status.DRAFT.label) == "Draft"
+        assert str(Status.AWAITING_SIGNATURE.label) == "Awaiting signature"
+        assert str(Status.ISSUED.label) == "Issued"
+        assert str(Urgency.HOA_TOC.label) == "Flash"
+
+    # when Vietnamese is active, then they stay Vietnamese
+    with translation.override("vi"):
+        assert str(Status.DRAFT.label) == "Dự thảo"
+        assert str(Status.AWAITING_SIGNATURE.label) == "Chờ ký"
+        assert str(Urgency.HOA_TOC.label) == "Hỏa tốc"
+
+
+def test_recipient_purposes_are_english_in_the_ui_but_vietnamese_on_the_document() -> None:
+    # given English, the labels in forms and lists are English…
+    with translation.override("en"):
+        assert str(Purpose.REPORT.label) == "for report"
+        assert str(Purpose.INFORM.label) == "for information"
+        # …while the line printed in "Nơi nhận" is rendered in Vietnamese (signing.rendering)
+        line = Recipient(display_name="Sở GD&ĐT tỉnh Long An", purpose=Purpose.REPORT, position=1)
+        with translation.override("vi"):
+            assert line.printed_line == "Sở GD&ĐT tỉnh Long An (b/c)"
+
+
+def test_inbox_speaks_english_when_the_browser_asks_for_it(client: Client, office: Office) -> None:
+    # given a logged-in user
+    client.force_login(office.drafter)
+
+    # when the browser asks for English
+    html = page(client, reverse("workflow:inbox"), accept_language="en")
+
+    # then navigation and headings are English
+    assert "<h1>Inbox</h1>" in html
+    assert "Log out" in html
+    assert "Document type" in html
+    assert "Hộp việc" not in html
+
+
+def test_inbox_is_vietnamese_by_default(client: Client, office: Office) -> None:
+    # given a logged-in user whose browser states no language
+    client.force_login(office.drafter)
+
+    # when the inbox is opened
+    html = page(client, reverse("workflow:inbox"))
+
+    # then it is Vietnamese
+    assert "<h1>Hộp việc</h1>" in html
+    assert "Đăng xuất" in html
+    assert "Loại văn bản" in html
+    assert "Log out" not in html
+
+
+def test_set_language_switches_to_english_with_a_cookie(client: Client, office: Office) -> None:
+    # given a logged-in user on the Vietnamese inbox
+    client.force_login(office.drafter)
+    assert "Đăng xuất" in page(client, reverse("workflow:inbox"))
+
+    # when they choose English
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("workflow:inbox")})
+
+    # then the choice is kept in the language cookie and the next page is English
+    assert response.status_code == 302
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    html = page(client, reverse("workflow:inbox"))
+    assert "<h1>Inbox</h1>" in html
+    assert "Log out" in html
+
+
+def test_legal_document_stays_vietnamese_under_english(client: Client, office: Office) -> None:
+    # given a draft and its drafter browsing in English
+    document = make_draft(office)
+    client.force_login(office.drafter)
+
+    # when the document is opened in its legal layout
+    html = page(client, reverse("signing:document", args=[document.pk]), accept_language="en")
+
+    # then the document itself is Vietnamese, recipients' purposes included; only the toolbar is English
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in html
+    assert "Độc lập - Tự do - Hạnh phúc" in html
+    assert "Nơi nhận:" in html
+    assert "Sở GD&amp;ĐT tỉnh Long An (b/c);" in html
+    assert "Các trường trực thuộc (để thực hiện);" in html
+    assert "Download PDF" in html
+
+
+def test_the_page_offers_the_other_language(client: Client, office: Office) -> None:
+    client.force_login(office.drafter)
+    html = client.get("/inbox/").content.decode()
+    assert 'name="language" value="en"' in html
+    assert 'value="vi"' not in html.split('class="language"')[1].split("</form>")[0]
+
+
+def test_inbox_tabs_and_one_click_buttons_translate(client: Client, office: Office) -> None:
+    client.force_login(office.drafter)
+    html = client.get("/inbox/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "To do" in html
+    assert "Waiting to be claimed" in html
