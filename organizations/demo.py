@@ -147,7 +147,7 @@ BODIES: tuple[Body, ...] = (
         "HIỆU TRƯỞNG",
         parent_line_name="PHÒNG GD&ĐT TÂN HỒNG",
         parent="pgddt-tan-hong",
-        organ_code="000.25.31.H22.01",
+        organ_code="001.25.31.H22",
         units=(("Văn phòng", "VP"), ("Tổ Chuyên môn", "CM")),
         people=_office_people(
             "nguyendu",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -39,7 +40,13 @@ class Organization(models.Model):
     place_name = models.CharField(
         _("địa danh"), max_length=100, help_text=_("Dùng ở dòng ngày tháng, ví dụ Cần Giuộc.")
     )
-    organ_code = models.CharField(_("mã định danh điện tử"), max_length=13, blank=True)
+    # OrganId of the document exchange: 13 characters, e.g. "000.00.12.H41".
+    organ_code = models.CharField(
+        _("mã định danh điện tử"),
+        max_length=13,
+        blank=True,
+        validators=[RegexValidator(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$", _("Mã định danh có dạng 000.00.12.H41."))],
+    )
     head_title = models.CharField(
         _("chức danh người đứng đầu"),
         max_length=100,

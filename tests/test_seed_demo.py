@@ -83,3 +83,10 @@ def test_seeded_issued_plan_carries_two_valid_signatures() -> None:
 
     assert report.ok, report.summary
     assert [s.signer_name for s in report.signatures] == ["Võ Trường Tam", "Phòng Giáo dục và Đào tạo"]
+
+
+@pytest.mark.django_db
+def test_demo_organ_codes_have_the_exchange_format() -> None:
+    call_command("seed_demo")
+    for organization in Organization.objects.all():
+        organization.full_clean()  # OrganId: 13 characters, 000.00.12.H41
