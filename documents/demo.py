@@ -254,9 +254,7 @@ def load_plans(
             document = act(document=document, actor=people["deputy"], action="return", comment=plan.returned_with)
         steps = {
             "in_review": lambda d, p=people: act(document=d, actor=p["staff"], action="submit", reviewer=p["deputy"]),
-            "awaiting_signature": lambda d, p=people: act(
-                document=d, actor=p["deputy"], action="approve", comment="Đồng ý, trình ký."
-            ),
+            "awaiting_signature": lambda d, p=people: _approve(d, p, act),
             "signed": lambda d: act(document=d, actor=d.signer, action="sign"),
             "registered": lambda d, p=people: act(document=d, actor=p["clerk"], action="register"),
             "issued": lambda d, p=people: act(document=d, actor=p["clerk"], action="issue"),
@@ -268,6 +266,13 @@ def load_plans(
             document = steps[state](document)
         created.append(document)
     return created
+
+
+def _approve(document: Document, people: dict[str, User], act: Callable[..., Document]) -> Document:
+    """Both review levels where the organization has two (the unit lead first), then the deputy."""
+    if document.unit_reviewer_id and document.unit_approved_at is None:
+        document = act(document=document, actor=document.unit_reviewer, action="approve", comment="Nội dung ổn.")
+    return act(document=document, actor=people["deputy"], action="approve", comment="Đồng ý, trình ký.")
 
 
 def _people(organization: Organization) -> dict[str, User]:

@@ -119,6 +119,16 @@ class Document(ConcurrentTransitionMixin, models.Model):
         related_name="documents_to_review",
         verbose_name=_("người duyệt"),
     )
+    # First review level where the organization wants two (organizations.Organization.two_level_review).
+    unit_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents_to_review_first",
+        verbose_name=_("người duyệt cấp đơn vị"),
+    )
+    unit_approved_at = models.DateTimeField(_("thời điểm đơn vị duyệt"), null=True, blank=True)
     signature_form = models.CharField(
         _("thể thức ký"), max_length=6, choices=SignatureForm.choices, default=SignatureForm.DIRECT
     )

@@ -57,7 +57,10 @@ def visibility_filter(*, user: Any) -> Q:
     # Reviewer and signer: from the moment it is put before them, and a draft they sent back.
     put_before_them = ~Q(status=Status.DRAFT) | ~Q(returned_comment="")
     in_path = (
-        Q(drafter_id=user.pk) | (Q(reviewer_id=user.pk) & put_before_them) | (Q(signer_id=user.pk) & put_before_them)
+        Q(drafter_id=user.pk)
+        | (Q(unit_reviewer_id=user.pk) & put_before_them)
+        | (Q(reviewer_id=user.pk) & put_before_them)
+        | (Q(signer_id=user.pk) & put_before_them)
     )
     issuing_clerk = Q(organization_id__in=_org_ids(user, Role.CLERK), status__in=SIGNED_OR_LATER)
     normal = (

@@ -42,7 +42,7 @@ from documents.versioning import content_hash, content_snapshot
 from organizations.models import Organization, Role, SignatureForm, Unit
 from organizations.selectors import has_role, may_sign_with, membership_of, roles_in, signer_title_lines
 
-DRAFTING_ROLES = (Role.HEAD, Role.DEPUTY, Role.STAFF, Role.CLERK)
+DRAFTING_ROLES = (Role.HEAD, Role.DEPUTY, Role.UNIT_LEAD, Role.STAFF, Role.CLERK)
 EDITABLE_FIELDS = (
     "doc_type",
     "subject",
@@ -316,15 +316,60 @@ def document_submit(*, document: Document, actor: Any, reviewer: Any = None) -> 
         raise ValidationFailed("Cơ quan chưa có người duyệt (cấp phó hoặc người đứng đầu).")
     if document.reviewer.pk == document.drafter_id:
         raise ValidationFailed("Người duyệt phải khác người soạn thảo.", details={"field": "reviewer"})
+    document.unit_reviewer = _pick_unit_reviewer(document)
+    document.unit_approved_at = None
     document.returned_comment = ""
-    _save(document, ["reviewer", "returned_comment"])
+    _save(document, ["reviewer", "unit_reviewer", "unit_approved_at", "returned_comment"])
     return _finish(
         document,
         actor=actor,
         action="document.submit",
         event="document_submitted",
         from_state=from_state,
-        details={"reviewer": document.reviewer.pk},
+        details={"reviewer": document.reviewer.pk, "unit_reviewer": document.unit_reviewer_id},
+    )
+
+
+def _pick_unit_reviewer(document: Document) -> Any:
+    """Where the organization reviews on two levels: the lead of the drafting unit, if it has one."""
+    if not document.organization.two_level_review or document.drafting_unit_id is None:
+        return None
+    from organizations.models import Membership
+
+    lead = (
+        Membership.objects.filter(
+            organization_id=document.organization_id,
+            unit_id=document.drafting_unit_id,
+            role=Role.UNIT_LEAD,
+            is_active=True,
+        )
+        .exclude(user_id=document.drafter_id)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return lead.user if lead else None
+
+
+@transaction.atomic
+def document_unit_approve(*, document: Document, actor: Any, comment: str = "") -> Document:
+    """First review level: the unit lead approves; the document stays in review for the deputy."""
+    document = lock_document(document.pk)
+    _require(
+        document.unit_reviewer_id is not None and document.unit_reviewer_id == getattr(actor, "pk", None),
+        "Chỉ trưởng đơn vị được giao mới được duyệt cấp đơn vị.",
+    )
+    if document.status != Status.IN_REVIEW or document.unit_approved_at is not None:
+        raise InvalidTransition("Văn bản không còn chờ duyệt cấp đơn vị.", details={"status": document.status})
+    document.unit_approved_at = vn_now()
+    _save(document, ["unit_approved_at"])
+    return _finish(
+        document,
+        actor=actor,
+        action="document.unit_approve",
+        event="document_unit_approved",
+        from_state=document.status,
+        details={"comment": comment},
     )
 
 
@@ -334,6 +379,8 @@ def document_approve(*, document: Document, actor: Any, comment: str = "") -> Do
     document = lock_document(document.pk)
     _require(document.reviewer_id == getattr(actor, "pk", None), "Chỉ người được giao duyệt mới được duyệt văn bản.")
     _require(document.reviewer_id != document.drafter_id, "Người duyệt phải khác người soạn thảo.")
+    if document.unit_reviewer_id is not None and document.unit_approved_at is None:
+        raise InvalidTransition("Văn bản chưa được trưởng đơn vị duyệt.", details={"status": document.status})
     from_state = _transition(document, "approve")
     _save(document, [])
     return _finish(
@@ -352,7 +399,12 @@ def document_return(*, document: Document, actor: Any, comment: str) -> Document
     if not comment or not comment.strip():
         raise ValidationFailed("Trả lại văn bản phải ghi rõ ý kiến.", details={"field": "comment"})
     document = lock_document(document.pk)
-    expected = document.reviewer_id if document.status == Status.IN_REVIEW else document.signer_id
+    if document.status != Status.IN_REVIEW:
+        expected = document.signer_id
+    elif document.unit_reviewer_id is not None and document.unit_approved_at is None:
+        expected = document.unit_reviewer_id  # the first level has it
+    else:
+        expected = document.reviewer_id
     _require(expected == getattr(actor, "pk", None), "Chỉ người đang được giao xử lý mới được trả lại văn bản.")
     from_state = _transition(document, "return_for_revision")
     document.returned_comment = comment.strip()
@@ -658,4 +710,28 @@ def document_change_reviewer(*, document: Document, actor: Any, reviewer: Any) -
         event="document_reviewer_changed",
         from_state=document.status,
         details={"from": previous, "to": reviewer.pk},
+    )
+
+
+@transaction.atomic
+def document_give_opinion(*, document: Document, actor: Any, unit_id: int | None, comment: str) -> Document:
+    """A consulted unit gives its opinion before the signature (xin ý kiến); the document does not move.
+
+    Who may answer for the unit is the flow's business (its consultation task); this records the opinion.
+    """
+    if not comment or not comment.strip():
+        raise ValidationFailed("Cho ý kiến phải ghi rõ nội dung ý kiến.", details={"field": "comment"})
+    document = lock_document(document.pk)
+    if document.status != Status.AWAITING_SIGNATURE:
+        raise InvalidTransition(
+            f"Văn bản đang ở trạng thái “{document.get_status_display()}”: không còn xin ý kiến.",
+            details={"status": document.status},
+        )
+    return _finish(
+        document,
+        actor=actor,
+        action="document.consult",
+        event="document_opinion_given",
+        from_state=document.status,
+        details={"unit": unit_id, "comment": comment.strip()},
     )

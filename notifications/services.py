@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 MESSAGES = {
     "document_submitted": "{drafter} trình duyệt: {subject}",
+    "document_unit_approved": "Trưởng đơn vị đã duyệt, chờ anh/chị duyệt: {subject}",
     "document_approved": "Văn bản chờ anh/chị ký: {subject}",
     "document_returned": "Văn bản bị trả lại để chỉnh sửa: {subject}. Ý kiến: {comment}",
     "document_signed": "Văn bản đã ký, chờ cấp số: {subject}",
@@ -52,6 +53,8 @@ def recipients_of(event: DocumentEvent, document: Document) -> set[int]:
     """Who must know: the next person to act, or the people the document reached."""
     match event.name:
         case "document_submitted":
+            people = {document.unit_reviewer_id or document.reviewer_id}  # the first level first
+        case "document_unit_approved":
             people = {document.reviewer_id}
         case "document_approved":
             people = {document.signer_id}

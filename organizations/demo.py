@@ -37,6 +37,7 @@ class Body:
     units: tuple[tuple[str, str], ...] = ()
     people: tuple[Person, ...] = ()
     kt_deputies: tuple[str, ...] = field(default=())
+    two_level_review: bool = False
 
 
 # Invented staff, clerk and auditor of each demo body: (drafter, clerk, auditor).
@@ -166,13 +167,19 @@ BODIES: tuple[Body, ...] = (
         parent_line_name="UBND TỈNH BẾN TRE",
         organ_code="000.00.10.H07",
         units=(("Văn phòng", "VP"), ("Phòng Kế hoạch - Tài chính", "KHTC")),
-        people=_office_people(
-            "bentre",
-            "KHTC",
-            head=Person("bentre.giamdoc", "La Thị Thúy", Role.HEAD, "GIÁM ĐỐC", "KHTC"),
-            deputy=Person("bentre.pho", "Đặng Minh Tâm", Role.DEPUTY, "PHÓ GIÁM ĐỐC", "KHTC"),
+        people=(
+            *_office_people(
+                "bentre",
+                "KHTC",
+                head=Person("bentre.giamdoc", "La Thị Thúy", Role.HEAD, "GIÁM ĐỐC", "KHTC"),
+                deputy=Person("bentre.pho", "Đặng Minh Tâm", Role.DEPUTY, "PHÓ GIÁM ĐỐC", "KHTC"),
+            ),
+            Person(
+                "bentre.truongphong", "Nguyễn Thị Bích Vân", Role.UNIT_LEAD, "TRƯỞNG PHÒNG KẾ HOẠCH - TÀI CHÍNH", "KHTC"
+            ),
         ),
         kt_deputies=("bentre.pho",),
+        two_level_review=True,  # the Sở reviews on two levels: the head of the drafting division, then a deputy
     ),
     Body(
         "sgddt-lai-chau",
@@ -218,6 +225,7 @@ def load_directory() -> dict[str, Organization]:
                 "head_title": body.head_title,
                 "parent_line_name": body.parent_line_name,
                 "parent": organizations.get(body.parent),
+                "two_level_review": body.two_level_review,
             },
         )
         organizations[body.key] = organization

@@ -56,6 +56,8 @@ class Organization(models.Model):
     # For a collective body signed "TM." ("TM. ỦY BAN NHÂN DÂN"); empty where none.
     collective_name = models.CharField(_("tên tập thể lãnh đạo"), max_length=255, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
+    # Two review levels: the lead of the drafting unit (tổ trưởng) first, then the deputy.
+    two_level_review = models.BooleanField(_("duyệt hai cấp"), default=False)
 
     class Meta:
         verbose_name = _("cơ quan")
@@ -96,6 +98,7 @@ class Unit(models.Model):
 class Role(models.TextChoices):
     HEAD = "head", _("Người đứng đầu")
     DEPUTY = "deputy", _("Cấp phó")
+    UNIT_LEAD = "unit_lead", _("Trưởng đơn vị, tổ trưởng")
     STAFF = "staff", _("Chuyên viên")
     CLERK = "clerk", _("Văn thư")
     AUDITOR = "auditor", _("Thanh tra")

@@ -28,7 +28,6 @@ from documents.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from documents.locks import lock_document
 from documents.models import Document, Status
 from organizations.models import Unit
 from workflow import assignment
@@ -41,8 +40,8 @@ OPEN = (STATUS.NEW, STATUS.ASSIGNED)
 # Which steps an action completes. recall and cancel act on the process as a whole.
 ACTION_STEPS: dict[str, tuple[str, ...]] = {
     "submit": ("draft",),
-    "approve": ("review",),
-    "return": ("review", "sign", "sign_kt"),
+    "approve": ("unit_review", "review"),
+    "return": ("unit_review", "review", "sign", "sign_kt"),
     "sign": ("sign", "sign_kt"),
     "register": ("register",),
     "issue": ("issue",),
@@ -215,6 +214,8 @@ def _complete(
         _set_consult_units(activation.process, document=document, units=consult_units)
     if step == assignment.CONSULT_STEP:
         updated = _give_opinion(task=task, document=document, actor=actor, comment=comment)
+    elif step == "unit_review" and action == "approve":
+        updated = services.document_unit_approve(document=document, actor=actor, comment=comment)
     else:
         updated = _run_service(action=action, document=document, actor=actor, comment=comment, params=params)
     if step in MOVING_STEPS and updated.status == STEP_STATUS[step]:
@@ -241,28 +242,8 @@ def _set_consult_units(process: DocumentProcess, *, document: Document, units: I
 
 
 def _give_opinion(*, task: DocumentTask, document: Document, actor: Any, comment: str) -> Document:
-    """A consulted unit's opinion: recorded on the task and in the audit log; the document does not move.
-
-    (documents.services has no opinion use case; this only reads the locked document and appends an audit event.)
-    """
-    if not comment.strip():
-        raise ValidationFailed("Cho ý kiến phải ghi rõ nội dung ý kiến.", details={"field": "comment"})
-    locked = lock_document(document.pk)
-    if locked.status != STEP_STATUS[assignment.CONSULT_STEP]:
-        raise InvalidTransition(
-            f"Văn bản đang ở trạng thái “{locked.get_status_display()}”: không còn xin ý kiến.",
-            details={"status": locked.status},
-        )
-    record_event(
-        organization_id=locked.organization_id,
-        actor=actor,
-        action="document.consult",
-        obj=locked,
-        from_state=locked.status,
-        to_state=locked.status,
-        details={"unit": task.seed_object_id, "comment": comment.strip()},
-    )
-    return locked
+    """A consulted unit's opinion: recorded on the task (by the caller) and by the documents service."""
+    return services.document_give_opinion(document=document, actor=actor, unit_id=task.seed_object_id, comment=comment)
 
 
 def _perform_on_process(

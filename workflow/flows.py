@@ -94,7 +94,26 @@ class DocumentFlow(flow.Flow):
 
     start = flow.StartHandle(this.start_document).Annotation(title=_("Tạo dự thảo")).Next(this.draft)
 
-    draft = flow.View(task_page).Annotation(title=_("Soạn thảo, trình duyệt")).Assign(this.drafter_of).Next(this.review)
+    draft = (
+        flow.View(task_page)
+        .Annotation(title=_("Soạn thảo, trình duyệt"))
+        .Assign(this.drafter_of)
+        .Next(this.review_levels)
+    )
+
+    # A second review level where the organization wants one: the unit lead, then the deputy.
+    review_levels = (
+        flow.If(this.has_unit_review).Annotation(title=_("Duyệt hai cấp?")).Then(this.unit_review).Else(this.review)
+    )
+    unit_review = (
+        flow.View(task_page)
+        .Annotation(title=_("Duyệt cấp đơn vị"))
+        .Assign(this.unit_reviewer_of)
+        .Next(this.unit_reviewed)
+    )
+    unit_reviewed = (
+        flow.If(this.was_approved).Annotation(title=_("Đơn vị duyệt hay trả lại?")).Then(this.review).Else(this.draft)
+    )
 
     review = flow.View(task_page).Annotation(title=_("Duyệt nội dung")).Assign(this.reviewer_of).Next(this.reviewed)
     reviewed = (
@@ -136,6 +155,9 @@ class DocumentFlow(flow.Flow):
     def drafter_of(self, activation: Any) -> Any:
         return _current_document(activation).drafter
 
+    def unit_reviewer_of(self, activation: Any) -> Any:
+        return _current_document(activation).unit_reviewer
+
     def reviewer_of(self, activation: Any) -> Any:
         # documents.services.document_submit stored the reviewer chosen by workflow.assignment (leave applied).
         return _current_document(activation).reviewer
@@ -144,6 +166,10 @@ class DocumentFlow(flow.Flow):
         return _current_document(activation).signer
 
     # --- gateways -----------------------------------------------------------------------------
+
+    def has_unit_review(self, activation: Any) -> bool:
+        # documents.services.document_submit names a unit reviewer only where two levels are wanted.
+        return _current_document(activation).unit_reviewer_id is not None
 
     def was_approved(self, activation: Any) -> bool:
         return _previous_outcome(activation) == APPROVE
@@ -160,9 +186,10 @@ class DocumentFlow(flow.Flow):
 
 
 # Human steps, in order; which document state each one expects (the FSM is the truth).
-HUMAN_STEPS = ("draft", "review", "consult", "sign", "sign_kt", "register", "issue", "archive")
+HUMAN_STEPS = ("draft", "unit_review", "review", "consult", "sign", "sign_kt", "register", "issue", "archive")
 STEP_STATUS = {
     "draft": "draft",
+    "unit_review": "in_review",
     "review": "in_review",
     "consult": "awaiting_signature",
     "sign": "awaiting_signature",
@@ -171,8 +198,9 @@ STEP_STATUS = {
     "issue": "registered",
     "archive": "issued",
 }
-# Steps whose completion must move the document (all but the consultation, which records an opinion).
-MOVING_STEPS = frozenset(STEP_STATUS) - {"consult"}
+# Steps whose completion must move the document: not the consultation (an opinion) nor the first review level
+# (the document stays in review for the deputy).
+MOVING_STEPS = frozenset(STEP_STATUS) - {"consult", "unit_review"}
 
 
 def node(name: str) -> Any:

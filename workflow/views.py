@@ -37,13 +37,14 @@ TABS = (
 # The one-click action of each step, and its button label.
 ONE_CLICK = {
     "draft": ("submit", gettext_noop("Trình duyệt")),
+    "unit_review": ("approve", gettext_noop("Duyệt")),
     "review": ("approve", gettext_noop("Duyệt")),
     "sign": ("sign", gettext_noop("Ký")),
     "sign_kt": ("sign", gettext_noop("Ký thay")),
     "register": ("register", gettext_noop("Cấp số")),
     "issue": ("issue", gettext_noop("Phát hành")),
 }
-RETURNABLE = ("review", "sign", "sign_kt")
+RETURNABLE = ("unit_review", "review", "sign", "sign_kt")
 TASK_STATUS_LABELS = {
     "NEW": gettext_noop("Chờ nhận"),
     "ASSIGNED": gettext_noop("Đang xử lý"),
@@ -52,7 +53,7 @@ TASK_STATUS_LABELS = {
     "CANCELED": gettext_noop("Đã hủy"),
     "ERROR": gettext_noop("Lỗi"),
 }
-BULK_ACTIONS = {"approve": ("review",), "sign": ("sign", "sign_kt")}
+BULK_ACTIONS = {"approve": ("unit_review", "review"), "sign": ("sign", "sign_kt")}
 
 
 def _error_page(request: HttpRequest, error: DomainError) -> HttpResponse:
