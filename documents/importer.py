@@ -129,6 +129,11 @@ def _join_broken_paragraphs(paragraphs: list[str]) -> list[str]:
     return joined
 
 
+def parse_recipient_line(line: str) -> tuple[str, str]:
+    """One "Nơi nhận" line as typed ("- Sở GD&ĐT tỉnh Long An (b/c);") → (name, purpose)."""
+    return _purpose(line.lstrip("-+• ").rstrip(" ;,.").strip())
+
+
 def _purpose(line: str) -> tuple[str, str]:
     for pattern, purpose in _PURPOSES:
         if pattern.search(line):

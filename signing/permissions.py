@@ -6,7 +6,8 @@ from typing import Any
 
 from documents.models import Document
 from documents.permissions import can_view
-from organizations.models import Membership, Role
+from documents.services import DRAFTING_ROLES
+from organizations.models import Membership
 
 
 def can_view_document(*, user: Any, document: Document) -> bool:
@@ -16,6 +17,6 @@ def can_view_document(*, user: Any, document: Document) -> bool:
 
 def drafting_organizations(*, user: Any) -> list[Any]:
     memberships = Membership.objects.filter(
-        user=user, is_active=True, role__in=(Role.HEAD, Role.DEPUTY, Role.STAFF, Role.CLERK)
+        user=user, is_active=True, role__in=DRAFTING_ROLES
     ).select_related("organization")
     return sorted({m.organization for m in memberships}, key=lambda o: o.name)

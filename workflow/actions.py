@@ -82,6 +82,11 @@ def create_document(*, actor: Any, **fields: Any) -> Document:
     return document
 
 
+def edit_draft(*, document: Document, actor: Any, **changes: Any) -> Document:
+    """The drafter edits the draft (a new version); the draft task stays open. Rules in documents.services."""
+    return services.document_update_draft(document=document, actor=actor, **changes)
+
+
 def process_of(document: Document) -> DocumentProcess:
     process = DocumentProcess.objects.filter(document_id=document.pk).first()
     if process is None:

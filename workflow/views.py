@@ -23,6 +23,7 @@ from documents.errors import DomainError, NotFound, PermissionDenied, Validation
 from documents.models import Document, DocumentType, Dossier, Urgency
 from organizations.models import Membership, Organization, Role, Unit, User
 from workflow import actions, assignment
+from workflow.forms import DraftForm
 from workflow.models import DocumentTask
 from workflow.selectors import KINDS, inbox_for
 
@@ -319,3 +320,67 @@ def reassign(request: HttpRequest, task_pk: int) -> HttpResponse:
         return _error_page(request, error)
     messages.success(request, f"Đã giao lại cho {task.owner}.")
     return redirect(_next_url(request, default=reverse("workflow:document", args=[task.document.pk])))
+
+
+def _drafting_organizations(user: Any) -> list[Organization]:
+    from signing.permissions import drafting_organizations
+
+    return drafting_organizations(user=user)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_document(request: HttpRequest) -> HttpResponse:
+    """A new plan typed in the browser: created as a draft with its flow started."""
+    organizations = _drafting_organizations(request.user)
+    if not organizations:
+        return _error_page(request, PermissionDenied("Bạn không soạn văn bản cho cơ quan nào."))
+    form = DraftForm(request.POST or None, organizations=organizations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = actions.create_document(
+                actor=request.user, organization=form.cleaned_data["organization"], **form.service_fields()
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Đã tạo dự thảo.")
+            return redirect("workflow:document", pk=document.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "workflow/document_form.html", {"form": form, "document": None}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """The drafter edits their draft (also after it was returned); each save is a new version."""
+    document = get_object_or_404(Document.objects.select_related("organization"), pk=pk)
+    if document.drafter_id != request.user.pk:
+        return _error_page(request, NotFound("Không tìm thấy dự thảo của bạn."))
+    initial = {
+        "organization": document.organization_id,
+        "doc_type": document.doc_type_id,
+        "subject": document.subject,
+        "legal_bases": "\n".join(document.legal_bases),
+        "body": document.body,
+        "recipients": "\n".join(r.printed_line for r in document.recipients.all()),
+        "signer": document.signer_id,
+        "signature_form": document.signature_form,
+        "urgency": document.urgency,
+        "confidentiality": document.confidentiality,
+        "deadline": document.deadline,
+    }
+    form = DraftForm(request.POST or None, initial=initial, organizations=[document.organization])
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        try:
+            actions.edit_draft(document=document, actor=request.user, recipients=fields.pop("recipients"), **fields)
+        except DomainError as error:
+            if error.http_status != 400:
+                return _error_page(request, error)
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Đã lưu dự thảo (phiên bản mới).")
+            return redirect("workflow:document", pk=document.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "workflow/document_form.html", {"form": form, "document": document}, status=status)

@@ -10,10 +10,11 @@ from django.urls import reverse
 from viewflow.workflow.status import STATUS
 
 from documents.dates import vn_today
-from documents.models import Document, Status
+from documents.models import Document, DocumentType, Status
 from organizations.models import Role
 from tests.factories import DossierFactory, Office, UnitFactory, add_member, make_office, start_draft
 from tests.workflow.helpers import run_steps
+from workflow.actions import perform
 from workflow.models import DocumentTask
 
 pytestmark = pytest.mark.django_db
@@ -266,3 +267,67 @@ def test_the_login_template_renders() -> None:
     html = render_to_string("registration/login.html", {"next": "/inbox/"})
     assert "Đăng nhập" in html
     assert 'name="password"' in html
+
+
+def test_a_plan_goes_from_a_typed_draft_to_archived_through_the_pages(office: Office) -> None:
+    # given the drafter types a new plan in the browser form
+    drafter = client_for(office.drafter)
+    response = drafter.post(
+        reverse("workflow:new"),
+        {
+            "organization": office.organization.pk,
+            "doc_type": DocumentType.objects.get_or_create(
+                code="ke_hoach", defaults={"name": "Kế hoạch", "abbreviation": "KH"}
+            )[0].pk,
+            "subject": "Kế hoạch hội thi giáo viên dạy giỏi cấp huyện",
+            "legal_bases": "Căn cứ Kế hoạch số 12/KH-SGDĐT của Sở Giáo dục và Đào tạo;",
+            "body": "I. MỤC ĐÍCH\n\n1. Tôn vinh giáo viên dạy giỏi.",
+            "recipients": "- Sở GD&ĐT tỉnh Long An (b/c);\n- Các trường trực thuộc (để thực hiện);",
+            "signer": office.deputy.pk,
+            "signature_form": "KT",
+            "urgency": "normal",
+            "confidentiality": "normal",
+        },
+    )
+    document = Document.objects.get(subject="Kế hoạch hội thi giáo viên dạy giỏi cấp huyện")
+    assert response.status_code == 302
+    assert [(r.display_name, r.purpose) for r in document.recipients.all()] == [
+        ("Sở GD&ĐT tỉnh Long An", "report"),
+        ("Các trường trực thuộc", "execute"),
+    ]
+
+    # when each person acts from their pages: submit, approve, sign (KT.), claim + register, issue, archive
+    act = reverse("workflow:act", args=[document.pk])
+    assert drafter.post(act, {"action": "submit"}).status_code == 302
+    assert client_for(office.deputy).post(act, {"action": "approve"}).status_code == 302
+    assert client_for(office.deputy).post(act, {"action": "sign"}).status_code == 302
+    clerk = client_for(office.clerk)
+    for step in ("register", "issue"):
+        assert clerk.post(act, {"action": step}).status_code == 302
+    dossier = DossierFactory(organization=office.organization)
+    assert clerk.post(act, {"action": "archive", "dossier": dossier.pk}).status_code == 302
+
+    # then it is archived with its number and the KT. title lines
+    document.refresh_from_db()
+    assert document.status == Status.ARCHIVED
+    assert document.code == f"01/KH-{office.organization.abbreviation}"
+    assert document.signer_title_lines == ["KT. TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG"]
+
+
+def test_the_drafter_edits_a_returned_draft_and_bad_input_is_refused_in_vietnamese(office: Office) -> None:
+    document = run_steps(start_draft(office), office, "submit")
+    perform(document=document, actor=office.deputy, action="return", comment="Sửa trích yếu.")
+    drafter = client_for(office.drafter)
+    page = drafter.get(reverse("workflow:edit", args=[document.pk]))
+    assert "Sửa trích yếu." in page.content.decode()
+
+    empty = drafter.post(reverse("workflow:edit", args=[document.pk]), {"subject": ""})
+    assert empty.status_code == 400
+    assert Document.objects.get(pk=document.pk).current_version.number == 1
+
+    form = {key: value for key, value in page.context["form"].initial.items() if value is not None}
+    form.update(subject="Kế hoạch đã sửa trích yếu", recipients="Các trường trực thuộc (để thực hiện)")
+    assert drafter.post(reverse("workflow:edit", args=[document.pk]), form).status_code == 302
+    document.refresh_from_db()
+    assert (document.subject, document.current_version.number) == ("Kế hoạch đã sửa trích yếu", 2)
+    assert client_for(office.deputy).get(reverse("workflow:edit", args=[document.pk])).status_code == 404
