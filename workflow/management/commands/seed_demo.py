@@ -1,4 +1,7 @@
-"""`manage.py seed_demo`: the demo directory and plans at every stage. Safe to run again."""
+"""`manage.py seed_demo`: the demo directory and plans at every stage, taken through the flow. Idempotent.
+
+It lives in workflow/ because it drives the flow (workflow.actions); documents/ does not depend on workflow.
+"""
 
 from __future__ import annotations
 
@@ -13,33 +16,6 @@ from documents.demo import load_plans
 from documents.models import Document, Dossier
 from organizations.demo import load_directory
 from organizations.models import Organization, Role
-from signing.services import issue_step, sign_step
-
-
-def _flow_interface() -> tuple[Any, Any]:
-    """The flow's entry points when the workflow app provides them, so demo plans get their tasks."""
-    try:
-        from workflow import actions
-    except ImportError:
-        return _create_with_services, _act_with_services
-    return actions.create_document, actions.perform
-
-
-def _create_with_services(*, actor: Any, **fields: Any) -> Document:
-    return services.document_create(actor=actor, **fields)
-
-
-def _act_with_services(*, document: Document, actor: Any, action: str, comment: str = "", **params: Any) -> Document:
-    calls = {
-        "submit": lambda: services.document_submit(document=document, actor=actor, reviewer=params.get("reviewer")),
-        "approve": lambda: services.document_approve(document=document, actor=actor, comment=comment),
-        "return": lambda: services.document_return(document=document, actor=actor, comment=comment),
-        "sign": lambda: sign_step(document=document, actor=actor),
-        "register": lambda: services.document_register(document=document, actor=actor),
-        "issue": lambda: issue_step(document=document, actor=actor),
-        "archive": lambda: services.document_archive(document=document, actor=actor, dossier=params["dossier"]),
-    }
-    return calls[action]()
 
 
 def _dossier_for(organization: Organization) -> Dossier:
@@ -65,8 +41,12 @@ class Command(BaseCommand):
         organizations = load_directory()
         # Keys before plans: the demo's signed and issued plans carry real PAdES signatures.
         call_command("issue_demo_certificates", stdout=self.stdout)
-        create, act = _flow_interface()
-        created = load_plans(organizations, create=create, act=act, dossier_for=_dossier_for)
+        # Through the flow, so the demo plans have their tasks in people's inboxes.
+        from workflow import actions
+
+        created = load_plans(
+            organizations, create=actions.create_document, act=actions.perform, dossier_for=_dossier_for
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(organizations)} organizations, {len(created)} new plans "
