@@ -40,7 +40,14 @@ from documents.models import (
 from documents.numbering import allocate_number, format_code
 from documents.versioning import content_hash, content_snapshot
 from organizations.models import Organization, Role, SignatureForm, Unit
-from organizations.selectors import has_role, may_sign_with, membership_of, roles_in, signer_title_lines
+from organizations.selectors import (
+    default_reviewer,
+    has_role,
+    may_sign_with,
+    membership_of,
+    roles_in,
+    signer_title_lines,
+)
 
 DRAFTING_ROLES = (Role.HEAD, Role.DEPUTY, Role.UNIT_LEAD, Role.STAFF, Role.CLERK)
 EDITABLE_FIELDS = (
@@ -273,29 +280,6 @@ def document_update_draft(
 # --- lifecycle -----------------------------------------------------------------------------------
 
 
-def _pick_reviewer(document: Document) -> Any:
-    """The deputy who is not the drafter (the one over the drafting unit first), else the head."""
-    from organizations.models import Membership
-
-    candidates = (
-        Membership.objects.filter(organization_id=document.organization_id, is_active=True, role=Role.DEPUTY)
-        .exclude(user_id=document.drafter_id)
-        .select_related("user")
-        .order_by("id")
-    )
-    same_unit = [m for m in candidates if m.unit_id and m.unit_id == document.drafting_unit_id]
-    chosen = (same_unit or list(candidates))[:1]
-    if chosen:
-        return chosen[0].user
-    head = (
-        Membership.objects.filter(organization_id=document.organization_id, is_active=True, role=Role.HEAD)
-        .exclude(user_id=document.drafter_id)
-        .select_related("user")
-        .first()
-    )
-    return head.user if head else None
-
-
 @transaction.atomic
 def document_submit(*, document: Document, actor: Any, reviewer: Any = None) -> Document:
     """Drafter sends the draft for review. Needs content, type, signer and at least one recipient."""
@@ -311,7 +295,15 @@ def document_submit(*, document: Document, actor: Any, reviewer: Any = None) -> 
     if missing and document.status == Status.DRAFT:
         raise ValidationFailed(f"Chưa thể trình: thiếu {', '.join(missing)}.", details={"missing": missing})
     from_state = _transition(document, "submit")
-    document.reviewer = reviewer or document.reviewer or _pick_reviewer(document)
+    document.reviewer = (
+        reviewer
+        or document.reviewer
+        or default_reviewer(
+            organization_id=document.organization_id,
+            drafting_unit_id=document.drafting_unit_id,
+            drafter_id=document.drafter_id,
+        )
+    )
     if document.reviewer is None:
         raise ValidationFailed("Cơ quan chưa có người duyệt (cấp phó hoặc người đứng đầu).")
     if document.reviewer.pk == document.drafter_id:

@@ -78,3 +78,26 @@ def signer_title_lines(*, organization: Organization, form: str, signer_post_tit
     if form == SignatureForm.Q:
         return [f"Q. {head}"]
     return [f"{form}. {head}", post]
+
+
+def default_reviewer(*, organization_id: int, drafting_unit_id: int | None, drafter_id: int) -> Any:
+    """Who reviews a draft when nobody is named: the deputy of the drafting unit, else any other deputy,
+    else the head — never the drafter. None where the organization has none of them."""
+    deputies = list(
+        Membership.objects.filter(organization_id=organization_id, role=Role.DEPUTY, is_active=True)
+        .exclude(user_id=drafter_id)
+        .select_related("user")
+        .order_by("pk")
+    )
+    same_unit = [m for m in deputies if drafting_unit_id and m.unit_id == drafting_unit_id]
+    chosen = (same_unit or deputies)[:1]
+    if chosen:
+        return chosen[0].user
+    head = (
+        Membership.objects.filter(organization_id=organization_id, role=Role.HEAD, is_active=True)
+        .exclude(user_id=drafter_id)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return head.user if head else None

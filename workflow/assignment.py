@@ -17,6 +17,7 @@ from typing import Any
 
 from documents.dates import vn_today
 from documents.models import Document
+from organizations import selectors
 from organizations.models import Membership, Role, User
 from workflow.models import Absence
 
@@ -49,25 +50,12 @@ def present_delegate(user: Any, *, on: dt.date | None = None) -> Any:
 
 
 def default_reviewer(document: Document) -> User | None:
-    """Deputy of the drafting unit, else any deputy other than the drafter, else the head (not the drafter)."""
-    deputies = list(
-        Membership.objects.filter(organization_id=document.organization_id, role=Role.DEPUTY, is_active=True)
-        .exclude(user_id=document.drafter_id)
-        .select_related("user")
-        .order_by("pk")
+    """The organization's rule (organizations.selectors.default_reviewer) for this draft."""
+    return selectors.default_reviewer(
+        organization_id=document.organization_id,
+        drafting_unit_id=document.drafting_unit_id,
+        drafter_id=document.drafter_id,
     )
-    same_unit = [m for m in deputies if document.drafting_unit_id and m.unit_id == document.drafting_unit_id]
-    chosen = (same_unit or deputies)[:1]
-    if chosen:
-        return chosen[0].user
-    head = (
-        Membership.objects.filter(organization_id=document.organization_id, role=Role.HEAD, is_active=True)
-        .exclude(user_id=document.drafter_id)
-        .select_related("user")
-        .order_by("pk")
-        .first()
-    )
-    return head.user if head else None
 
 
 def reviewer_for(document: Document, *, requested: Any = None) -> User | None:
