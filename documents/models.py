@@ -156,6 +156,10 @@ class Document(ConcurrentTransitionMixin, models.Model):
     dossier = models.ForeignKey(
         "documents.Dossier", on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
     )
+    # Units asked for their opinion before the signature (xin ý kiến): their members may read it.
+    consulted_units = models.ManyToManyField(
+        "organizations.Unit", blank=True, related_name="consulted_documents", verbose_name=_("đơn vị được xin ý kiến")
+    )
     # A correction or replacement points at the document it amends.
     replaces = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from guardian.models import UserObjectPermission
 from guardian.shortcuts import assign_perm, remove_perm
 
 from audit.services import record_event
@@ -18,11 +19,14 @@ from documents.locks import lock_document
 from documents.models import Document, Status
 from documents.selectors import visible_documents
 from organizations.models import Role
-from organizations.selectors import has_role
+from organizations.selectors import has_role, is_system_account
 
 VIEW = "documents.view_document"
 VIEW_CONFIDENTIAL = "documents.view_confidential_document"
 GRANTING_ROLES = (Role.HEAD, Role.CLERK)
+# A grant shows the document in every state but draft (a draft is its drafter's alone, docs/permissions.md);
+# it ends when revoked, or when the document is cancelled (end_grants, called by document_cancel).
+GRANT_ENDED_STATES = (Status.CANCELLED,)
 
 
 def can_view(user: Any, document: Document) -> bool:
@@ -45,6 +49,18 @@ def check_edit(user: Any, document: Document) -> None:
         )
 
 
+def may_cancel(user: Any, document: Document) -> bool:
+    """The drafter or the head abandons a draft or a document still in review (the state is the FSM's)."""
+    return document.drafter_id == getattr(user, "pk", None) or has_role(
+        user=user, organization_id=document.organization_id, roles=(Role.HEAD,)
+    )
+
+
+def may_recall(user: Any, document: Document) -> bool:
+    """Only the head of the issuing organization takes an issued document back."""
+    return has_role(user=user, organization_id=document.organization_id, roles=(Role.HEAD,))
+
+
 def sees_full_history(user: Any, document: Document) -> bool:
     """Auditors of the issuing organization read every detail of the log."""
     return has_role(user=user, organization_id=document.organization_id, roles=(Role.AUDITOR,))
@@ -60,8 +76,10 @@ def grant_view(*, document: Document, user: Any, actor: Any) -> Document:
     """Let `user` read this one document (a confidential one included); recorded in the audit log."""
     document = lock_document(document.pk)
     _check_granting(document, actor)
-    if not getattr(user, "is_active", False):
+    if is_system_account(user):
         raise ValidationFailed("Người được cấp quyền không còn hoạt động.", details={"field": "user"})
+    if document.status in GRANT_ENDED_STATES:
+        raise InvalidTransition("Văn bản đã hủy: không cấp quyền xem.", details={"status": document.status})
     assign_perm(VIEW, user, document)
     if document.is_secret:
         assign_perm(VIEW_CONFIDENTIAL, user, document)
@@ -90,3 +108,14 @@ def revoke_view(*, document: Document, user: Any, actor: Any) -> Document:
         details={"user": user.pk, "user_name": str(user)},
     )
     return document
+
+
+def end_grants(*, document: Document) -> list[int]:
+    """Remove every explicit grant on `document`; returns the users who held one. Called inside the
+    service that ends the document (its audit event lists them), never on its own."""
+    grants = UserObjectPermission.objects.filter(
+        content_type__app_label="documents", content_type__model="document", object_pk=str(document.pk)
+    )
+    users = sorted(set(grants.values_list("user_id", flat=True)))
+    grants.delete()
+    return users

@@ -63,17 +63,28 @@ def visibility_filter(*, user: Any) -> Q:
         | (Q(signer_id=user.pk) & put_before_them)
     )
     issuing_clerk = Q(organization_id__in=_org_ids(user, Role.CLERK), status__in=SIGNED_OR_LATER)
+    # The addressees of an issued document: the clerk of a recipient organization, a person named.
+    recipient = Q(
+        pk__in=Recipient.objects.filter(
+            Q(organization_id__in=_org_ids(user, Role.CLERK)) | Q(person_id=user.pk)
+        ).values("document_id"),
+        status__in=ISSUED_OR_LATER,
+    )
+    # Members of a unit asked for its opinion (auditors excepted), from the request on.
+    consulted = Q(
+        pk__in=Document.consulted_units.through.objects.filter(
+            unit_id__in=Membership.objects.filter(user_id=user.pk, is_active=True, unit__isnull=False)
+            .exclude(role=Role.AUDITOR)
+            .values("unit_id")
+        ).values("document_id"),
+    ) & ~Q(status=Status.DRAFT)
     normal = (
         in_path
         | issuing_clerk
+        | recipient
+        | consulted
         | (Q(organization_id__in=_org_ids(user, Role.HEAD, Role.DEPUTY)) & ~Q(status=Status.DRAFT))
-        | Q(organization_id__in=_org_ids(user, Role.AUDITOR))
-        | Q(
-            pk__in=Recipient.objects.filter(
-                Q(organization_id__in=_org_ids(user, Role.CLERK)) | Q(person_id=user.pk)
-            ).values("document_id"),
-            status__in=ISSUED_OR_LATER,
-        )
+        | (Q(organization_id__in=_org_ids(user, Role.AUDITOR)) & put_before_them)
         | Q(
             pk__in=granted_document_ids(user=user, codenames=("view_document", "view_confidential_document")),
             status__in=[s for s in Status.values if s != Status.DRAFT],
@@ -82,6 +93,7 @@ def visibility_filter(*, user: Any) -> Q:
     confidential = (
         in_path
         | issuing_clerk
+        | recipient
         | Q(
             pk__in=granted_document_ids(user=user, codenames=("view_confidential_document",)),
             status__in=[s for s in Status.values if s != Status.DRAFT],

@@ -38,11 +38,14 @@ from documents.models import (
     Version,
 )
 from documents.numbering import allocate_number, format_code
+from documents.permissions import end_grants, may_cancel, may_recall
 from documents.versioning import content_hash, content_snapshot
 from organizations.models import Organization, Role, SignatureForm, Unit
 from organizations.selectors import (
     default_reviewer,
     has_role,
+    may_be_signer,
+    may_review,
     may_sign_with,
     membership_of,
     roles_in,
@@ -177,6 +180,21 @@ def _check_units(organization: Organization, drafting_unit: Unit | None) -> None
         raise ValidationFailed("Đơn vị soạn thảo không thuộc cơ quan ban hành.", details={"field": "drafting_unit"})
 
 
+def _check_named(*, organization_id: int, drafter_id: int, reviewer: Any = None, signer: Any = None) -> None:
+    """Reviewer and signer are active leaders (or delegates, for the signer) of the issuing organization,
+    never the drafter, never a system account (organizations.selectors)."""
+    if reviewer is not None and not may_review(user=reviewer, organization_id=organization_id, drafter_id=drafter_id):
+        raise ValidationFailed(
+            "Người duyệt phải là lãnh đạo (cấp trưởng, cấp phó) đang công tác tại cơ quan ban hành, khác người soạn.",
+            details={"field": "reviewer"},
+        )
+    if signer is not None and not may_be_signer(user=signer, organization_id=organization_id, drafter_id=drafter_id):
+        raise ValidationFailed(
+            "Người ký phải là lãnh đạo hoặc người được giao ký của cơ quan ban hành, khác người soạn.",
+            details={"field": "signer"},
+        )
+
+
 # --- drafting ------------------------------------------------------------------------------------
 
 
@@ -212,6 +230,7 @@ def document_create(
         membership = membership_of(user=actor, organization_id=organization.pk)
         drafting_unit = membership.unit if membership else None
     _check_units(organization, drafting_unit)
+    _check_named(organization_id=organization.pk, drafter_id=actor.pk, reviewer=reviewer, signer=signer)
     document = Document.objects.create(
         organization=organization,
         drafting_unit=drafting_unit,
@@ -256,6 +275,12 @@ def document_update_draft(
     _require(document.drafter_id == getattr(actor, "pk", None), "Chỉ người soạn thảo được sửa dự thảo.")
     _validate_choices(changes)
     _check_units(document.organization, changes.get("drafting_unit", document.drafting_unit))
+    _check_named(
+        organization_id=document.organization_id,
+        drafter_id=document.drafter_id,
+        reviewer=changes.get("reviewer"),
+        signer=changes.get("signer"),
+    )
     for name, value in changes.items():
         setattr(document, name, value.strip() if name == "subject" else value)
     if "confidentiality" in changes:
@@ -306,8 +331,13 @@ def document_submit(*, document: Document, actor: Any, reviewer: Any = None) -> 
     )
     if document.reviewer is None:
         raise ValidationFailed("Cơ quan chưa có người duyệt (cấp phó hoặc người đứng đầu).")
-    if document.reviewer.pk == document.drafter_id:
-        raise ValidationFailed("Người duyệt phải khác người soạn thảo.", details={"field": "reviewer"})
+    # Checked again here: a person named at drafting may have left, or lost the post, since.
+    _check_named(
+        organization_id=document.organization_id,
+        drafter_id=document.drafter_id,
+        reviewer=document.reviewer,
+        signer=document.signer,
+    )
     document.unit_reviewer = _pick_unit_reviewer(document)
     document.unit_approved_at = None
     document.returned_comment = ""
@@ -560,10 +590,7 @@ def document_recall(*, document: Document, actor: Any, reason: str) -> Document:
     if not reason or not reason.strip():
         raise ValidationFailed("Thu hồi văn bản phải ghi rõ lý do.", details={"field": "reason"})
     document = lock_document(document.pk)
-    _require(
-        has_role(user=actor, organization_id=document.organization_id, roles=(Role.HEAD,)),
-        "Chỉ người đứng đầu cơ quan được thu hồi văn bản.",
-    )
+    _require(may_recall(actor, document), "Chỉ người đứng đầu cơ quan được thu hồi văn bản.")
     from_state = _transition(document, "recall")
     recalled = document.deliveries.update(status=DeliveryStatus.RECALLED)
     _save(document, [])
@@ -581,20 +608,17 @@ def document_recall(*, document: Document, actor: Any, reason: str) -> Document:
 def document_cancel(*, document: Document, actor: Any, reason: str = "") -> Document:
     """The drafter or the head abandons a draft or a document still in review."""
     document = lock_document(document.pk)
-    _require(
-        document.drafter_id == getattr(actor, "pk", None)
-        or has_role(user=actor, organization_id=document.organization_id, roles=(Role.HEAD,)),
-        "Chỉ người soạn thảo hoặc người đứng đầu được hủy văn bản.",
-    )
+    _require(may_cancel(actor, document), "Chỉ người soạn thảo hoặc người đứng đầu được hủy văn bản.")
     from_state = _transition(document, "cancel")
     _save(document, [])
+    ended = end_grants(document=document)
     return _finish(
         document,
         actor=actor,
         action="document.cancel",
         event="document_cancelled",
         from_state=from_state,
-        details={"reason": reason.strip()},
+        details={"reason": reason.strip(), **({"grants_ended": ended} if ended else {})},
     )
 
 
@@ -678,20 +702,20 @@ def dossier_open(
 
 @transaction.atomic
 def document_change_reviewer(*, document: Document, actor: Any, reviewer: Any) -> Document:
-    """A leader hands the review of a document in review to another leader (head or deputy)."""
+    """The head hands the review of a document in review to another leader (head or deputy)."""
     document = lock_document(document.pk)
+    # A reviewer's leader is the head: only the head hands a review over (workflow.assignment.may_reassign).
     _require(
-        has_role(user=actor, organization_id=document.organization_id, roles=(Role.HEAD, Role.DEPUTY)),
-        "Chỉ lãnh đạo cơ quan được giao lại việc duyệt.",
+        has_role(user=actor, organization_id=document.organization_id, roles=(Role.HEAD,)),
+        "Chỉ người đứng đầu cơ quan được giao lại việc duyệt.",
     )
     if document.status != Status.IN_REVIEW:
         raise InvalidTransition(
             "Chỉ giao lại việc duyệt khi văn bản đang chờ duyệt.", details={"status": document.status}
         )
-    if not has_role(user=reviewer, organization_id=document.organization_id, roles=(Role.HEAD, Role.DEPUTY)):
-        raise ValidationFailed("Người duyệt phải là lãnh đạo cơ quan.", details={"field": "reviewer"})
-    if reviewer.pk == document.drafter_id:
-        raise ValidationFailed("Người duyệt phải khác người soạn thảo.", details={"field": "reviewer"})
+    if reviewer is None:
+        raise ValidationFailed("Chọn người duyệt mới.", details={"field": "reviewer"})
+    _check_named(organization_id=document.organization_id, drafter_id=document.drafter_id, reviewer=reviewer)
     previous = document.reviewer_id
     document.reviewer = reviewer
     _save(document, ["reviewer"])
@@ -702,6 +726,34 @@ def document_change_reviewer(*, document: Document, actor: Any, reviewer: Any) -
         event="document_reviewer_changed",
         from_state=document.status,
         details={"from": previous, "to": reviewer.pk},
+    )
+
+
+@transaction.atomic
+def document_request_opinions(*, document: Document, actor: Any, units: Iterable[Any]) -> Document:
+    """The drafter (at submit) or the reviewer (at review) asks other units of the issuing organization for
+    their opinion before the signature. Their members may then read the document (docs/permissions.md)."""
+    document = lock_document(document.pk)
+    _require(
+        getattr(actor, "pk", None) in (document.drafter_id, document.reviewer_id, document.unit_reviewer_id),
+        "Chỉ người soạn thảo hoặc người duyệt được xin ý kiến đơn vị khác.",
+    )
+    unit_ids = sorted({getattr(unit, "pk", unit) for unit in units or ()})
+    found = set(
+        Unit.objects.filter(pk__in=unit_ids, organization_id=document.organization_id).values_list("pk", flat=True)
+    )
+    if found != set(unit_ids):
+        raise ValidationFailed("Đơn vị xin ý kiến phải thuộc cơ quan ban hành.", details={"field": "consult_units"})
+    if document.drafting_unit_id in found:
+        raise ValidationFailed("Không xin ý kiến chính đơn vị soạn thảo.", details={"field": "consult_units"})
+    document.consulted_units.add(*unit_ids)
+    return _finish(
+        document,
+        actor=actor,
+        action="document.request_opinions",
+        event="document_opinions_requested",
+        from_state=document.status,
+        details={"units": unit_ids},
     )
 
 

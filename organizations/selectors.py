@@ -5,9 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from organizations.models import Delegation, Membership, Organization, Role, SignatureForm
+from organizations.models import Delegation, Membership, Organization, Role, SignatureForm, User
+
+# Who may be named on a document for each personal step (docs/permissions.md, "Who may be named").
+REVIEWER_ROLES = (Role.HEAD, Role.DEPUTY)
+SIGNER_ROLES = (Role.HEAD, Role.DEPUTY)
 
 
 def roles_in(*, user: Any, organization_id: int) -> set[str]:
@@ -101,3 +106,61 @@ def default_reviewer(*, organization_id: int, drafting_unit_id: int | None, draf
         .first()
     )
     return head.user if head else None
+
+
+def anonymous_username() -> str:
+    """guardian's anonymous user: a row in the user table that is nobody."""
+    return getattr(settings, "ANONYMOUS_USER_NAME", "AnonymousUser")
+
+
+def is_system_account(user: Any) -> bool:
+    """Not a person who can take a step: missing, inactive, or guardian's anonymous user."""
+    if user is None or not getattr(user, "pk", None) or not getattr(user, "is_active", False):
+        return True
+    return getattr(user, "username", "") == anonymous_username()
+
+
+def _people(*, organization_id: int, roles: tuple[str, ...], drafter_id: int | None) -> QuerySet[User]:
+    members = Membership.objects.filter(organization_id=organization_id, role__in=roles, is_active=True)
+    anonymous = anonymous_username()
+    return (
+        User.objects.filter(pk__in=members.values("user_id"), is_active=True)
+        .exclude(pk=drafter_id)
+        .exclude(username=anonymous)
+    )
+
+
+def eligible_reviewers(*, organization_id: int, drafter_id: int | None) -> QuerySet[User]:
+    """Who may review a draft of this organization: its active head and deputies, never the drafter."""
+    return _people(organization_id=organization_id, roles=REVIEWER_ROLES, drafter_id=drafter_id)
+
+
+def eligible_signers(*, organization_id: int, drafter_id: int | None) -> QuerySet[User]:
+    """Who may be named to sign: its active head and deputies, and anyone holding a delegation of it
+    (TL., TUQ., Q. are often held by heads of internal units); never the drafter.
+
+    Whether the person holds the form chosen on the signing day is checked when they sign (may_sign_with).
+    """
+    delegates = Delegation.objects.filter(organization_id=organization_id).values("delegate_id")
+    members = Membership.objects.filter(organization_id=organization_id, is_active=True).values("user_id")
+    anonymous = anonymous_username()
+    leaders = _people(organization_id=organization_id, roles=SIGNER_ROLES, drafter_id=drafter_id)
+    delegated = (
+        User.objects.filter(pk__in=delegates, is_active=True)
+        .filter(pk__in=members)
+        .exclude(pk=drafter_id)
+        .exclude(username=anonymous)
+    )
+    return User.objects.filter(Q(pk__in=leaders.values("pk")) | Q(pk__in=delegated.values("pk")))
+
+
+def may_review(*, user: Any, organization_id: int, drafter_id: int | None) -> bool:
+    if is_system_account(user):
+        return False
+    return eligible_reviewers(organization_id=organization_id, drafter_id=drafter_id).filter(pk=user.pk).exists()
+
+
+def may_be_signer(*, user: Any, organization_id: int, drafter_id: int | None) -> bool:
+    if is_system_account(user):
+        return False
+    return eligible_signers(organization_id=organization_id, drafter_id=drafter_id).filter(pk=user.pk).exists()

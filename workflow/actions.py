@@ -29,7 +29,7 @@ from documents.errors import (
     ValidationFailed,
 )
 from documents.models import Document, Status
-from organizations.models import Unit
+from documents.permissions import can_view
 from workflow import assignment
 from workflow.flows import APPROVE, HUMAN_STEPS, MOVING_STEPS, RETURN, SIGN, STEP_STATUS, DocumentFlow, node
 from workflow.models import DocumentProcess, DocumentTask
@@ -51,6 +51,13 @@ ACTION_STEPS: dict[str, tuple[str, ...]] = {
 PROCESS_ACTIONS = ("recall", "cancel")
 ACTIONS = (*ACTION_STEPS, *PROCESS_ACTIONS)
 OUTCOMES = {"approve": APPROVE, "return": RETURN, "sign": SIGN}
+
+
+def require_visible(*, document: Document, actor: Any) -> None:
+    """Every entry point asks the one visibility rule first (documents.selectors): a document the actor
+    may not read does not exist for them (404), whatever they try to do with it."""
+    if not getattr(actor, "is_authenticated", False) or not can_view(actor, document):
+        raise NotFound("Không tìm thấy văn bản.")
 
 
 # --- starting ------------------------------------------------------------------------------------
@@ -168,8 +175,7 @@ def perform(*, document: Document, actor: Any, action: str, comment: str = "", *
     """
     if action not in ACTIONS:
         raise ValidationFailed(f"Thao tác “{action}” không có.", details={"action": action})
-    if not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied()
+    require_visible(document=document, actor=actor)
     if document.status == Status.DRAFT and action in ("submit", "cancel") and document.drafter_id == actor.pk:
         start_process(document=document, actor=actor)  # documents made before the flow existed
     process = process_of(document)
@@ -216,7 +222,7 @@ def _complete(
     step = task.flow_task.name
     consult_units = params.pop("consult_units", None)
     if consult_units is not None and action in ("submit", "approve"):
-        _set_consult_units(activation.process, document=document, units=consult_units)
+        _set_consult_units(activation.process, document=document, actor=actor, units=consult_units)
     if step == assignment.CONSULT_STEP:
         updated = _give_opinion(task=task, document=document, actor=actor, comment=comment)
     elif step == "unit_review" and action == "approve":
@@ -232,16 +238,11 @@ def _complete(
     return updated
 
 
-def _set_consult_units(process: DocumentProcess, *, document: Document, units: Iterable[Any]) -> None:
+def _set_consult_units(process: DocumentProcess, *, document: Document, actor: Any, units: Iterable[Any]) -> None:
     """Which units are asked for their opinion before the signature (given at submit or at review)."""
     unit_ids = sorted({getattr(unit, "pk", unit) for unit in units or ()})
-    found = set(
-        Unit.objects.filter(pk__in=unit_ids, organization_id=document.organization_id).values_list("pk", flat=True)
-    )
-    if found != set(unit_ids):
-        raise ValidationFailed("Đơn vị xin ý kiến phải thuộc cơ quan ban hành.", details={"field": "consult_units"})
-    if document.drafting_unit_id in found:
-        raise ValidationFailed("Không xin ý kiến chính đơn vị soạn thảo.", details={"field": "consult_units"})
+    if unit_ids:
+        services.document_request_opinions(document=document, actor=actor, units=unit_ids)
     process.data = {**(process.data or {}), "consult_units": unit_ids}
     process.save(update_fields=["data"])
 
@@ -313,6 +314,7 @@ def claim(*, task: DocumentTask, actor: Any) -> DocumentTask:
         with DocumentFlow.lock(task.process_id):
             task = _locked_open_task(task)
             document = task.document
+            require_visible(document=document, actor=actor)
             if task.owner_id is not None:
                 raise ConcurrentUpdate("Việc này đã có người nhận xử lý.")
             if not assignment.in_queue(
@@ -333,28 +335,31 @@ def claim(*, task: DocumentTask, actor: Any) -> DocumentTask:
 
 
 def reassign(*, task: DocumentTask, actor: Any, to_user: Any) -> DocumentTask:
-    """A leader (head or deputy of the organization) hands an open task to someone else.
-
-    Queue steps (clerk): to any clerk of the organization. Review: to another leader, through
-    documents.services.document_change_reviewer (the reviewer is part of the document). Draft and signature
-    steps are personal (the drafter; the signer named on the document) and are not reassigned here.
+    """Hand an open task to someone else (assignment.may_reassign says who may, assignment.reassign_candidates
+    to whom). Review: through documents.services.document_change_reviewer (the reviewer is part of the
+    document). Draft and signature steps are personal (the drafter; the signer named on the document) and
+    are not reassigned here. Audited as task.reassign.
     """
     try:
         with DocumentFlow.lock(task.process_id):
             task = _locked_open_task(task)
             document = task.document
+            require_visible(document=document, actor=actor)
             step = task.flow_task.name
-            if not assignment.is_leader(user=actor, organization_id=document.organization_id):
-                raise PermissionDenied("Chỉ lãnh đạo cơ quan được giao lại việc.")
-            if to_user is None or to_user.pk == task.owner_id:
-                raise ValidationFailed("Chọn người nhận việc khác người đang xử lý.", details={"field": "to_user"})
-            if step in assignment.QUEUE_ROLES or step == assignment.CONSULT_STEP:
-                if not assignment.in_queue(user=to_user, step=step, document=document, unit_id=task.seed_object_id):
-                    raise ValidationFailed("Người nhận không thuộc nhóm xử lý việc này.", details={"field": "to_user"})
-            elif step == "review":
-                services.document_change_reviewer(document=document, actor=actor, reviewer=to_user)
-            else:
+            where = {"step": step, "owner_id": task.owner_id, "unit_id": task.seed_object_id, "document": document}
+            if not assignment.may_reassign(actor=actor, **where):
+                raise PermissionDenied(
+                    "Chỉ người đứng đầu cơ quan hoặc lãnh đạo trực tiếp của người đang xử lý được giao lại việc."
+                )
+            if step not in (*assignment.QUEUE_ROLES, assignment.CONSULT_STEP, "review"):
                 raise ValidationFailed("Bước này không giao lại được: chỉ người được ghi trên văn bản mới xử lý.")
+            if to_user is None or not assignment.reassign_candidates(**where).filter(pk=to_user.pk).exists():
+                raise ValidationFailed(
+                    "Người nhận phải là người có thể xử lý bước này, khác người đang xử lý và người soạn thảo.",
+                    details={"field": "to_user"},
+                )
+            if step == "review":
+                services.document_change_reviewer(document=document, actor=actor, reviewer=to_user)
             previous_owner = task.owner_id
             activation = task.flow_task.activation_class(task)
             if task.status == STATUS.NEW:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import QuerySet
+
 from documents.dates import vn_today
 from documents.models import Document
 from organizations import selectors
@@ -97,3 +99,49 @@ def is_head(*, user: Any, organization_id: int) -> bool:
     return Membership.objects.filter(
         user_id=getattr(user, "pk", None), organization_id=organization_id, role=Role.HEAD, is_active=True
     ).exists()
+
+
+def may_reassign(*, actor: Any, step: str, owner_id: int | None, unit_id: int | None, document: Document) -> bool:
+    """Who may hand an open task to someone else: the head of the issuing organization, or the leader of
+    the person holding it — for a consultation, a leader of the consulted unit; for a clerk's step, a
+    leader of the clerk's unit. A review is the head's to hand over (a reviewer's leader is the head).
+    The actor must also be able to see the document (workflow.actions checks that first)."""
+    if is_head(user=actor, organization_id=document.organization_id):
+        return True
+    unit_leaders = (Role.DEPUTY, Role.UNIT_LEAD)
+    if step == CONSULT_STEP:
+        return Membership.objects.filter(
+            user_id=getattr(actor, "pk", None), unit_id=unit_id, role__in=unit_leaders, is_active=True
+        ).exists()
+    if step in QUEUE_ROLES and owner_id is not None:
+        owner_units = Membership.objects.filter(
+            user_id=owner_id, organization_id=document.organization_id, is_active=True, unit__isnull=False
+        ).values("unit_id")
+        return Membership.objects.filter(
+            user_id=getattr(actor, "pk", None), unit_id__in=owner_units, role__in=unit_leaders, is_active=True
+        ).exists()
+    return False
+
+
+def reassign_candidates(*, step: str, owner_id: int | None, unit_id: int | None, document: Document) -> QuerySet[User]:
+    """The people an open task may be handed to: those who could take that step themselves, never the
+    drafter, never the current holder, never a system account."""
+    if step == CONSULT_STEP:
+        people = User.objects.filter(pk__in=consult_unit_members(unit_id).values("user_id"), is_active=True)
+    elif step in QUEUE_ROLES:
+        people = User.objects.filter(
+            pk__in=selectors.members_with_role(organization_id=document.organization_id, role=QUEUE_ROLES[step]).values(
+                "user_id"
+            ),
+            is_active=True,
+        )
+    elif step == "review":
+        people = selectors.eligible_reviewers(organization_id=document.organization_id, drafter_id=document.drafter_id)
+    else:
+        return User.objects.none()
+    return (
+        people.exclude(pk=document.drafter_id)
+        .exclude(pk=owner_id)
+        .exclude(username=selectors.anonymous_username())
+        .order_by("full_name", "username")
+    )

@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,8 +19,10 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
 from documents.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
-from documents.models import Document, DocumentType, Dossier, Urgency
-from organizations.models import Membership, Organization, Role, Unit, User
+from documents.models import Document, DocumentType, Dossier, Status, Urgency
+from documents.permissions import may_cancel, may_recall
+from documents.selectors import document_get_visible, visible_documents
+from organizations.models import Membership, Organization, Unit, User
 from workflow import actions, assignment
 from workflow.forms import DraftForm
 from workflow.models import DocumentTask
@@ -75,6 +76,20 @@ def _next_url(request: HttpRequest, *, default: str) -> str:
     return default
 
 
+MAX_ID = 2**63 - 1
+
+
+def _id_param(value: str | None) -> int | None:
+    """An id from a form or query string: digits within the database's bigint, else None (never a 500)."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and 0 < int(value) <= MAX_ID else None
+
+
+def _text_param(value: str | None, *, max_length: int = 50) -> str | None:
+    """A short code from the query string; NUL bytes and over-long values are ignored, not sent to the database."""
+    return value if value and "\x00" not in value and len(value) <= max_length else None
+
+
 def _bool_param(value: str | None) -> bool | None:
     return {"1": True, "true": True, "0": False, "false": False}.get((value or "").lower())
 
@@ -91,14 +106,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
         kind = "assigned"
     filters: dict[str, Any] = {
         "urgency": request.GET.get("urgency") or None,
-        "doc_type": request.GET.get("type") or None,
-        "organization": request.GET.get("organization") or None,
+        "doc_type": _text_param(request.GET.get("type")),
+        "organization": _id_param(request.GET.get("organization")),
         "overdue": _bool_param(request.GET.get("overdue")),
     }
     if filters["urgency"] not in (None, *Urgency.values):
         filters["urgency"] = None
-    if filters["organization"] and not str(filters["organization"]).isdigit():
-        filters["organization"] = None
     ordering = "-created" if kind == "done" else "deadline"
     rows = inbox_for(user=request.user, kind=kind, ordering=ordering, **filters)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -129,24 +142,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def _visible_document(user: Any, pk: int) -> Document:
-    document = get_object_or_404(Document.objects.select_related("organization", "doc_type", "drafter"), pk=pk)
-    involved = user.pk in (document.drafter_id, document.reviewer_id, document.signer_id)
-    roles = set(
-        Membership.objects.filter(user=user, organization_id=document.organization_id, is_active=True).values_list(
-            "role", flat=True
-        )
-    )
-    if involved or user.has_perm("documents.view_confidential_document", document):
-        return document
-    if not roles:
-        raise PermissionDenied("Bạn không thuộc cơ quan ban hành văn bản này.")
-    privileged = bool(roles & {Role.HEAD, Role.CLERK, Role.AUDITOR})
-    if (
-        document.is_secret
-        and not privileged
-        and not DocumentTask.objects.filter(process__documentprocess__document=document, owner=user).exists()
-    ):
-        raise PermissionDenied("Văn bản mật: bạn không có quyền xem.")
+    """The one visibility rule (documents.selectors): a document the person may not read is a 404."""
+    document = document_get_visible(user=user, pk=pk)
+    if document is None:
+        raise NotFound("Không tìm thấy văn bản.")
     return document
 
 
@@ -170,13 +169,17 @@ def document_flow(request: HttpRequest, pk: int) -> HttpResponse:
         for task in history:
             task.unit = units.get(task.seed_object_id) if task.step == "consult" else None
             task.status_label = TASK_STATUS_LABELS.get(task.status, task.status)
-    leader = assignment.is_leader(user=request.user, organization_id=document.organization_id)
     for task in open_tasks:
         task.mine = actions.may_take(task=task, actor=request.user, document=document)
         task.claimable = task.owner_id is None and task.mine
         task.one_click = ONE_CLICK.get(task.step)
         task.returnable = task.step in RETURNABLE
-        task.reassign_to = _reassign_candidates(document, task) if leader else []
+        where = {"step": task.step, "owner_id": task.owner_id, "unit_id": task.seed_object_id, "document": document}
+        task.reassign_to = (
+            list(assignment.reassign_candidates(**where))
+            if assignment.may_reassign(actor=request.user, **where)
+            else []
+        )
     context = {
         "document": document,
         "process": process,
@@ -187,37 +190,10 @@ def document_flow(request: HttpRequest, pk: int) -> HttpResponse:
         "consult_units": Unit.objects.filter(organization_id=document.organization_id)
         .exclude(pk=document.drafting_unit_id)
         .order_by("name"),
-        "can_cancel": document.status in ("draft", "in_review")
-        and (
-            document.drafter_id == request.user.pk
-            or assignment.is_head(user=request.user, organization_id=document.organization_id)
-        ),
-        "can_recall": document.status == "issued"
-        and assignment.is_head(user=request.user, organization_id=document.organization_id),
+        "can_cancel": document.status in (Status.DRAFT, Status.IN_REVIEW) and may_cancel(request.user, document),
+        "can_recall": document.status == Status.ISSUED and may_recall(request.user, document),
     }
     return render(request, "workflow/document.html", context)
-
-
-def _reassign_candidates(document: Document, task: DocumentTask) -> list[User]:
-    if task.step == assignment.CONSULT_STEP:
-        members = assignment.consult_unit_members(task.seed_object_id).exclude(user_id=task.owner_id)
-        return [membership.user for membership in members.select_related("user").order_by("user__full_name")]
-    if task.step in assignment.QUEUE_ROLES:
-        roles: tuple[str, ...] = (assignment.QUEUE_ROLES[task.step],)
-    elif task.step == "review":
-        roles = assignment.LEADER_ROLES
-    else:
-        return []
-    return list(
-        User.objects.filter(
-            memberships__organization_id=document.organization_id,
-            memberships__role__in=roles,
-            memberships__is_active=True,
-        )
-        .exclude(Q(pk=task.owner_id) | Q(pk=document.drafter_id))
-        .distinct()
-        .order_by("full_name", "username")
-    )
 
 
 @login_required
@@ -233,15 +209,15 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
         if action == "return" and not comment.strip():
             raise ValidationFailed("Trả lại văn bản phải ghi rõ ý kiến.", details={"field": "comment"})
         if action == "archive":
-            dossier_pk = request.POST.get("dossier") or ""
+            dossier_pk = _id_param(request.POST.get("dossier"))
             params["dossier"] = (
                 Dossier.objects.filter(pk=dossier_pk, organization_id=document.organization_id).first()
-                if dossier_pk.isdigit()
+                if dossier_pk
                 else None
             )
         if action in ("recall", "cancel"):
             params["reason"] = comment
-        consult_units = [int(value) for value in request.POST.getlist("consult_units") if value.isdigit()]
+        consult_units = [pk for pk in map(_id_param, request.POST.getlist("consult_units")) if pk]
         if consult_units and action in ("submit", "approve"):
             params["consult_units"] = consult_units
         document = actions.perform(document=document, actor=request.user, action=action, comment=comment, **params)
@@ -258,12 +234,11 @@ def bulk(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action", "")
     if action not in BULK_ACTIONS:
         return _error_page(request, ValidationFailed("Thao tác hàng loạt không hợp lệ."))
-    ids = [int(value) for value in request.POST.getlist("document") if value.isdigit()]
+    ids = [pk for pk in map(_id_param, request.POST.getlist("document")) if pk]
     if not ids:
         return _error_page(request, ValidationFailed("Chưa chọn văn bản nào."))
-    # Only documents of the user's organizations are looked at; the others are reported as not found.
-    mine = Membership.objects.filter(user=request.user, is_active=True).values("organization_id")
-    documents = list(Document.objects.filter(pk__in=ids, organization_id__in=mine).order_by("pk"))
+    # Only documents the user may read are looked at; the others are reported as not found, unnamed.
+    documents = list(visible_documents(user=request.user).filter(pk__in=ids).order_by("pk"))
     results = actions.bulk_perform(
         documents=documents, actor=request.user, action=action, comment=request.POST.get("comment", "")
     )
@@ -312,8 +287,8 @@ def claim(request: HttpRequest, task_pk: int) -> HttpResponse:
 @require_POST
 def reassign(request: HttpRequest, task_pk: int) -> HttpResponse:
     task = _task(task_pk)
-    to_pk = request.POST.get("to_user") or ""
-    to_user = User.objects.filter(pk=to_pk).first() if to_pk.isdigit() else None
+    to_pk = _id_param(request.POST.get("to_user"))
+    to_user = User.objects.filter(pk=to_pk).first() if to_pk else None
     try:
         task = actions.reassign(task=task, actor=request.user, to_user=to_user)
     except DomainError as error:

@@ -31,7 +31,7 @@ VISIBLE = {
     "drafter": set(STATES),
     "staff": set(),
     "clerk": {"signed", "registered", "issued", "archived"},
-    "auditor": set(STATES),
+    "auditor": PAST_DRAFT,
     "outsider": set(),
 }
 # (action, state, role, state after) — the flow's rule (workflow.actions), minus what the person cannot see.

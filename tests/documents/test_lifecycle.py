@@ -167,11 +167,10 @@ def test_reviewer_must_not_be_the_drafter(office: Office) -> None:
 
 
 def test_a_signature_form_the_signer_does_not_hold_is_refused(office: Office) -> None:
-    # the drafter (staff) has no delegation to sign KT.
-    document = make_draft(office, signer=office.drafter, signature_form=SignatureForm.KT)
-    document = advance(document, office, to="awaiting_signature")
-    with pytest.raises(PermissionDenied, match="thẩm quyền"):
-        services.document_sign(document=document, actor=office.drafter)
+    # a deputy named with the head's own form cannot sign as if they were the head
+    # (naming someone who may never sign — the drafter, a staff member — is refused at drafting)
+    with pytest.raises(ValidationFailed, match="Người ký"):
+        make_draft(office, signer=office.drafter, signature_form=SignatureForm.KT)
     # and a deputy cannot sign as if they were the head
     document = make_draft(office, signer=office.deputy, signature_form=SignatureForm.DIRECT)
     document = advance(document, office, to="awaiting_signature")

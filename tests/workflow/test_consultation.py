@@ -6,7 +6,7 @@ import pytest
 from viewflow.workflow.status import STATUS
 
 from audit.models import AuditEvent
-from documents.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from documents.errors import InvalidTransition, NotFound, ValidationFailed
 from documents.models import Status
 from organizations.models import Role
 from tests.factories import Office, UnitFactory, add_member, make_office, start_draft
@@ -52,8 +52,8 @@ def test_consulted_units_give_their_opinions_in_parallel_before_the_signature(of
     assert open_steps(document) == [("consult", first_unit.pk), ("consult", second_unit.pk)]
     assert [row.document.pk for row in inbox_for(user=first_member, kind="queue")] == [document.pk]
     assert list(inbox_for(user=office.clerk, kind="queue")) == []
-    with pytest.raises(PermissionDenied):
-        perform(document=document, actor=office.clerk, action="consult", comment="?")  # not in a consulted unit
+    with pytest.raises(NotFound):  # not in a consulted unit: the clerk does not see it before the signature
+        perform(document=document, actor=office.clerk, action="consult", comment="?")
 
     # when the first unit answers, the signature still waits for the second
     perform(document=document, actor=first_member, action="consult", comment="Thống nhất.")

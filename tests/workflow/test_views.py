@@ -200,8 +200,8 @@ def test_a_leader_reassigns_from_the_document_page(office: Office) -> None:
 def test_a_stranger_cannot_see_or_act(office: Office) -> None:
     document = run_steps(start_draft(office), office, "submit")
     stranger = client_for(make_office().head)
-    assert stranger.get(reverse("workflow:document", args=[document.pk])).status_code == 403
-    assert stranger.post(reverse("workflow:act", args=[document.pk]), {"action": "approve"}).status_code == 403
+    assert stranger.get(reverse("workflow:document", args=[document.pk])).status_code == 404
+    assert stranger.post(reverse("workflow:act", args=[document.pk]), {"action": "approve"}).status_code == 404
     assert status_of(document) == Status.IN_REVIEW
 
 
