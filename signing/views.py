@@ -3,27 +3,26 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from documents.errors import DomainError
 from documents.importer import PlanParseError, create_draft_from_plan, parse_plan
 from documents.models import ArtifactKind, Document, DocumentArtifact
+from documents.selectors import document_get_visible
 from signing.forms import ImportPlanForm, VerifyForm
-from signing.permissions import can_view_document, drafting_organizations
+from signing.permissions import drafting_organizations
 from signing.rendering import render_html, render_pdf
 from signing.verification import modification_label, verify_pdf
 
 
 def _viewable(request: HttpRequest, pk: int) -> Document:
-    document = get_object_or_404(
-        Document.objects.select_related("organization", "doc_type", "signer", "drafting_unit"), pk=pk
-    )
-    if not can_view_document(user=request.user, document=document):
-        raise PermissionDenied
+    """The one visibility rule (documents.selectors): not visible is not found."""
+    document = document_get_visible(user=request.user, pk=pk)
+    if document is None:
+        raise Http404(_("Không tìm thấy văn bản."))
     return document
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from documents.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from documents.models import Document, DocumentType, Dossier, Status, Urgency
-from documents.permissions import may_cancel, may_recall
+from documents.permissions import check_edit, may_cancel, may_recall
 from documents.selectors import document_get_visible, visible_documents
 from organizations.models import Membership, Organization, Unit, User
 from workflow import actions, assignment
@@ -329,9 +329,11 @@ def new_document(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit_document(request: HttpRequest, pk: int) -> HttpResponse:
     """The drafter edits their draft (also after it was returned); each save is a new version."""
-    document = get_object_or_404(Document.objects.select_related("organization"), pk=pk)
-    if document.drafter_id != request.user.pk:
-        return _error_page(request, NotFound("Không tìm thấy dự thảo của bạn."))
+    try:
+        document = _visible_document(request.user, pk)
+        check_edit(request.user, document)
+    except DomainError as error:
+        return _error_page(request, error)
     initial = {
         "organization": document.organization_id,
         "doc_type": document.doc_type_id,
