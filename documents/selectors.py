@@ -17,7 +17,7 @@ from guardian.models import UserObjectPermission
 from audit.models import AuditEvent
 from documents.dates import vn_today
 from documents.models import Confidentiality, Document, Recipient, Status
-from organizations.models import Membership, Role
+from organizations.models import Membership, Role, User
 
 # The clerk of the issuing organization sees a document from its signature on.
 SIGNED_OR_LATER = (Status.SIGNED, Status.REGISTERED, Status.ISSUED, Status.ARCHIVED, Status.RECALLED)
@@ -119,6 +119,13 @@ def document_get_visible(*, user: Any, pk: int) -> Document | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def readers_among(*, document: Document, user_ids: set[int]) -> set[int]:
+    """Which of these people may read `document` (one query each: the same rule as every list). Used to
+    tell only readers about it — a notification carries its trích yếu."""
+    people = User.objects.filter(pk__in=user_ids, is_active=True)
+    return {person.pk for person in people if visible_documents(user=person).filter(pk=document.pk).exists()}
 
 
 ORDERINGS = {

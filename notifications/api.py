@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from notifications.models import Notification
+from notifications.selectors import notifications_for
 from notifications.services import mark_read
 
 
@@ -31,7 +32,7 @@ class NotificationListApi(APIView):
         ),
     )
     def get(self, request: Request) -> Response:
-        mine = Notification.objects.filter(recipient=request.user)
+        mine = notifications_for(user=request.user)
         latest = mine.order_by("-created_at", "-id")[:50]
         return Response(
             {

@@ -7,7 +7,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from notifications.models import Notification
+from notifications.selectors import notifications_for
 from notifications.services import group_for
 
 
@@ -17,6 +17,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=4401)
             return
+        self.user = user
         self.user_id = user.pk
         await self.channel_layer.group_add(group_for(self.user_id), self.channel_name)
         await self.accept()
@@ -34,9 +35,9 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
 
     @database_sync_to_async
     def _payload(self, notification_id: int) -> dict[str, object] | None:
-        notification = Notification.objects.filter(pk=notification_id, recipient_id=self.user_id).first()
+        notification = notifications_for(user=self.user).filter(pk=notification_id).first()
         return notification.as_payload() if notification else None
 
     @database_sync_to_async
     def _unread_count(self) -> int:
-        return Notification.objects.filter(recipient_id=self.user_id, read_at__isnull=True).count()
+        return notifications_for(user=self.user).filter(read_at__isnull=True).count()

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from documents.events import DocumentEvent
 from documents.models import Document, Urgency
+from documents.selectors import readers_among
 from notifications.models import Notification
 from organizations.models import Membership, Role
 
@@ -72,7 +73,7 @@ def recipients_of(event: DocumentEvent, document: Document) -> set[int]:
             people = set()
     people.discard(None)
     people.discard(event.actor_id)  # nobody needs to be told what they just did
-    return people
+    return readers_among(document=document, user_ids=people)
 
 
 def notify_for_event(event: DocumentEvent) -> list[Notification]:

@@ -12,6 +12,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from documents import services
+from documents.permissions import grant_view, revoke_view
 from notifications.consumers import NotificationConsumer
 from notifications.models import Notification
 from tests.factories import Office, advance, make_draft, make_office
@@ -130,3 +131,21 @@ def test_push_crosses_a_real_redis_channel_layer(settings) -> None:
         assert pushed["notification"]["event"] == "document_submitted"
     finally:
         channel_layers.backends.clear()
+
+
+@pytest.mark.django_db
+def test_notifications_of_a_document_no_longer_readable_are_not_shown() -> None:
+    # given another organization's person shown one document, and told about it
+    office = make_office()
+    reader = make_office().drafter
+    document = advance(make_draft(office), office, to="in_review")
+    grant_view(document=document, user=reader, actor=office.head)
+    Notification.objects.create(recipient=reader, document=document, event="document_submitted", message="Xem giúp")
+    client = Client()
+    client.force_login(reader)
+    assert client.get("/api/notifications/").json()["unread"] == 1
+    # when the grant is taken back
+    revoke_view(document=document, user=reader, actor=office.head)
+    # then the notification, which carries the trích yếu, is no longer shown nor counted
+    assert client.get("/api/notifications/").json() == {"unread": 0, "results": []}
+
