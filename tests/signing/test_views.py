@@ -70,12 +70,12 @@ def test_document_view_and_pdf_for_members_only(client, office_keys):
     client.force_login(outsider)
     refused = client.get(f"/documents/{document.pk}/")
 
-    # then the member gets the filled document and the issued PDF byte for byte; the outsider is refused
+    # then the member gets the filled document and the issued PDF byte for byte; the outsider finds nothing
     assert html.status_code == 200
     assert f'value="{document.number:02d}"' in html.content.decode()
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content == artifact(document)
-    assert refused.status_code == 403
+    assert refused.status_code == 404  # not visible: its existence is not disclosed
 
 
 def test_only_the_assigned_signer_may_sign(office_keys):
