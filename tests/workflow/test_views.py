@@ -330,4 +330,5 @@ def test_the_drafter_edits_a_returned_draft_and_bad_input_is_refused_in_vietname
     assert drafter.post(reverse("workflow:edit", args=[document.pk]), form).status_code == 302
     document.refresh_from_db()
     assert (document.subject, document.current_version.number) == ("Kế hoạch đã sửa trích yếu", 2)
-    assert client_for(office.deputy).get(reverse("workflow:edit", args=[document.pk])).status_code == 404
+    # the reviewer reads the returned draft but may not edit it
+    assert client_for(office.deputy).get(reverse("workflow:edit", args=[document.pk])).status_code == 403
