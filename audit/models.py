@@ -26,6 +26,8 @@ class AuditEvent(models.Model):
     client_address = models.GenericIPAddressField(null=True, blank=True)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # Which payload `hash` covers (audit/hashing.py); no default: record_event always says.
+    hash_version = models.PositiveSmallIntegerField()
 
     class Meta:
         verbose_name = _("sự kiện nhật ký")

@@ -9,7 +9,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from audit.context import client_address as current_client_address
-from audit.hashing import GENESIS_HASH, canonical_json, chain_hash, event_payload
+from audit.hashing import CURRENT_HASH_VERSION, GENESIS_HASH, canonical_json, chain_hash, event_payload
 from audit.models import AuditChainHead, AuditEvent
 
 
@@ -44,6 +44,8 @@ def record_event(
     actor_id = getattr(actor, "pk", None)
     object_type = obj._meta.label_lower if obj is not None else ""
     object_id = str(obj.pk) if obj is not None else ""
+    # Cut to the column's width before hashing: the hash covers what is stored.
+    actor_name = str(actor)[: AuditEvent._meta.get_field("actor_name").max_length] if actor is not None else ""
     payload = event_payload(
         organization_id=organization_id,
         sequence=sequence,
@@ -56,6 +58,8 @@ def record_event(
         to_state=to_state,
         details=clean_details,
         client_address=address,
+        actor_name=actor_name,
+        hash_version=CURRENT_HASH_VERSION,
     )
     digest = chain_hash(head.last_hash, payload)
     event = AuditEvent.objects.create(
@@ -63,7 +67,7 @@ def record_event(
         sequence=sequence,
         created_at=created_at,
         actor_id=actor_id,
-        actor_name=str(actor) if actor is not None else "",
+        actor_name=actor_name,
         action=action,
         object_type=object_type,
         object_id=object_id,
@@ -73,6 +77,7 @@ def record_event(
         client_address=address,
         previous_hash=head.last_hash,
         hash=digest,
+        hash_version=CURRENT_HASH_VERSION,
     )
     head.last_sequence = sequence
     head.last_hash = digest

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from audit.hashing import GENESIS_HASH, chain_hash, event_payload
+from audit.hashing import GENESIS_HASH, HASH_VERSIONS, chain_hash, stored_event_payload
 from audit.models import AuditChainHead, AuditEvent
 
 
@@ -25,6 +25,7 @@ def verify_chain(organization_id: int) -> ChainBreak | None:
     """None when the chain is intact; otherwise the first break."""
     previous_hash = GENESIS_HASH
     expected_sequence = 1
+    hash_version = min(HASH_VERSIONS)
     events: Iterable[AuditEvent] = (
         AuditEvent.objects.filter(organization_id=organization_id).order_by("sequence").iterator(chunk_size=2000)
     )
@@ -38,19 +39,13 @@ def verify_chain(organization_id: int) -> ChainBreak | None:
             )
         if event.previous_hash != previous_hash:
             return ChainBreak(organization_id, event.sequence, event.pk, "previous hash does not match the chain")
-        payload = event_payload(
-            organization_id=event.organization_id,
-            sequence=event.sequence,
-            created_at=event.created_at,
-            actor_id=event.actor_id,
-            action=event.action,
-            object_type=event.object_type,
-            object_id=event.object_id,
-            from_state=event.from_state,
-            to_state=event.to_state,
-            details=event.details,
-            client_address=event.client_address,
-        )
+        # Versions only go up along a chain: an old payload after a newer one is a downgrade.
+        if event.hash_version not in HASH_VERSIONS or event.hash_version < hash_version:
+            return ChainBreak(
+                organization_id, event.sequence, event.pk, f"unknown or lowered hash version {event.hash_version}"
+            )
+        hash_version = event.hash_version
+        payload = stored_event_payload(event)
         if chain_hash(previous_hash, payload) != event.hash:
             return ChainBreak(organization_id, event.sequence, event.pk, "content does not match its hash: edited")
         previous_hash = event.hash

@@ -131,6 +131,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="vanthu@example.gov.v
 
 # Where private keys (PKCS#12 files) live: outside the database, never logged.
 KEYSTORE_DIR = env.path("KEYSTORE_DIR", default=str(BASE_DIR / "var" / "keys"))
+# Ed25519 key that signs audit checkpoints: a file the database does not hold (created 0600 on first use).
+AUDIT_CHECKPOINT_KEY = env.path("AUDIT_CHECKPOINT_KEY", default=KEYSTORE_DIR("audit-checkpoint.pem"))
 # One passphrase for every key file (from a secret store); empty means a .pass file beside each key.
 SIGNING_KEY_PASSPHRASE = env.str("SIGNING_KEY_PASSPHRASE", default="")
 # PEM files of the CAs whose signatures verification trusts; empty means KEYSTORE_DIR/ca.pem.

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from django.core.management import call_command
@@ -14,30 +12,8 @@ from django.db import DatabaseError, connection, transaction
 from audit.hashing import chain_hash
 from audit.models import AuditEvent
 from audit.verification import verify_all, verify_chain
+from tests.audit.conftest import tampering
 from tests.factories import Office, advance, make_draft
-
-
-@contextmanager
-def tampering() -> Iterator[None]:
-    """Write to the log as a forger with database rights would: on PostgreSQL a superuser can switch the
-    append-only trigger off for the session; verification must catch what they did anyway."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL session_replication_role = replica")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL session_replication_role = origin")
-
-
-@pytest.fixture
-def lifecycle(office: Office) -> Office:
-    advance(make_draft(office), office, to="archived")
-    advance(make_draft(office), office, to="issued")
-    return office
 
 
 @pytest.mark.django_db
@@ -102,6 +78,7 @@ def test_an_inserted_row_is_found_even_with_a_well_formed_hash(lifecycle: Office
         details={},
         previous_hash=after.hash,
         hash="",
+        hash_version=2,
     )
     from audit.hashing import event_payload
 
