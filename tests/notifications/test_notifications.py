@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import os
-
-import pytest
 from collections.abc import Callable
 
+import pytest
 from asgiref.sync import async_to_sync
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
