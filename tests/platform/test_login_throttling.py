@@ -119,3 +119,13 @@ def test_a_lockout_under_the_api_answers_in_the_api_error_shape() -> None:
         "message": "Đăng nhập tạm thời bị khoá vì nhập sai mật khẩu quá 5 lần. Vui lòng thử lại sau 15 phút.",
         "details": {"retry_after_minutes": 15},
     }
+
+
+def test_the_lockout_page_follows_the_browsers_language() -> None:
+    user = UserFactory()
+    client = Client(headers={"accept-language": "en"})
+    hammer(client, user, times=5)
+
+    response = try_login(client, user.username, PASSWORD)
+
+    assert "Signing in is temporarily locked after 5 wrong passwords." in response.content.decode()
