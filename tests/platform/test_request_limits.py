@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from typing import Any
 
@@ -81,7 +82,7 @@ def asgi_post(path: str, headers: list[tuple[bytes, bytes]], chunks: list[bytes]
     async def receive() -> dict:
         nonlocal read
         if not pending:
-            return {"type": "http.disconnect"}
+            await asyncio.Event().wait()  # the client stays connected until the response is sent
         read += 1
         return pending.pop(0)
 
@@ -123,3 +124,13 @@ def test_asgi_cuts_a_chunked_body_at_the_limit(settings) -> None:
     assert read == 4  # three megabytes allowed, the fourth is one too many: the other 296 are never received
     assert sent[0]["status"] == 413
     assert "Dữ liệu gửi lên quá lớn (tối đa 3 MB).".encode() in sent[1]["body"]
+
+
+def test_asgi_serves_an_ordinary_request_as_before() -> None:
+    body = b"username=ai-do&password=sai"
+    headers = [(b"content-type", b"application/x-www-form-urlencoded"), (b"content-length", str(len(body)).encode())]
+
+    sent, read = asgi_post("/accounts/login/", headers, [body])
+
+    assert read == 1
+    assert sent[0]["status"] == 403  # CSRF refuses a POST without its token: the body reached Django intact
