@@ -11,3 +11,8 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEFAULT_SECRET_KEY = "dev-only-insecure-secret-key-change-me"  # noqa: S105 - refused in production
+
+
+def is_strong_secret_key(key: str) -> bool:
+    """Django's own `check --deploy` rule (security.W009), enforced instead of merely warned about."""
+    return len(key) >= 50 and len(set(key)) >= 5 and not key.startswith("django-insecure-")

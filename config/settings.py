@@ -4,13 +4,21 @@ Embedded (no variables set): SQLite, in-memory channel layer, console e-mail, jo
 Production: DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, DEBUG=false (see README's table).
 """
 
+import datetime as dt
+
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import BASE_DIR, DEFAULT_SECRET_KEY, env
+from config.env import BASE_DIR, DEFAULT_SECRET_KEY, env, is_strong_secret_key
 
-# "production" turns the safety checks below into hard requirements.
-ENVIRONMENT = env.str("ENVIRONMENT", default="development")
+# "production" turns the safety checks below into hard requirements. Spelled any case; anything else is
+# refused, so a typo can never quietly run production as development with DEBUG on.
+ENVIRONMENTS = ("development", "test", "production")
+ENVIRONMENT = env.str("ENVIRONMENT", default="development").strip().lower()
+if ENVIRONMENT not in ENVIRONMENTS:
+    raise ImproperlyConfigured(
+        f"ENVIRONMENT={env.str('ENVIRONMENT')!r} is not known: use one of {', '.join(ENVIRONMENTS)}."
+    )
 PRODUCTION = ENVIRONMENT == "production"
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 SECRET_KEY = env.str("SECRET_KEY", default=DEFAULT_SECRET_KEY)
@@ -21,6 +29,12 @@ if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production (ENVIRONMENT=production).")
 if (PRODUCTION or not DEBUG) and SECRET_KEY == DEFAULT_SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in production (or whenever DEBUG is off).")
+if PRODUCTION and not is_strong_secret_key(SECRET_KEY):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak for production: at least 50 characters, 5 of them different, "
+        "not starting with 'django-insecure-' (python -c 'from django.core.management.utils "
+        "import get_random_secret_key as k; print(k())')."
+    )
 
 INSTALLED_APPS = [
     "daphne",  # runserver speaks ASGI (HTTP and WebSocket) in development
@@ -31,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "django_fsm",
     "guardian",
     "rest_framework",
@@ -48,6 +63,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an oversized body is refused before anything (CSRF, sessions, forms) reads it.
+    "config.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -57,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "audit.context.ClientAddressMiddleware",
+    # Last, as django-axes asks: turns a lockout flagged during authenticate() into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -80,14 +99,24 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Writers wait for each other instead of failing at once with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Writers queue instead of failing with "database is locked": BEGIN IMMEDIATE takes the write lock
+    # up front (a deferred transaction that upgrades later fails at once, whatever the timeout), the
+    # busy timeout is how long a writer queues, and WAL lets readers go on while one writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organizations.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out (username, address) before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -97,6 +126,17 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
+
+# Login throttling (django-axes): a (username, address) pair is locked after AXES_FAILURE_LIMIT wrong
+# passwords for AXES_COOLOFF_MINUTES; other people and other addresses are not. See docs/security.md.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False  # its start-up banner; lockouts are still logged as warnings
 
 # Vietnamese first; English through Django i18n.
 LANGUAGE_CODE = "vi"
@@ -141,6 +181,12 @@ SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
 REQUIRE_DIGITAL_SIGNATURE = env.bool("REQUIRE_DIGITAL_SIGNATURE", default=PRODUCTION)
 
 REST_FRAMEWORK = {
+    # JSON nested deeper than JSON_MAX_DEPTH is a 400, not a RecursionError (500).
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
@@ -161,6 +207,16 @@ SPECTACULAR_SETTINGS = {
 
 GUARDIAN_RAISE_403 = True
 
+# Request bodies: refused by their declared size before they are read (config/limits.py), just above
+# the 20 MB PDF upload of signing/forms.py; bodies without Content-Length are cut at the same size.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=25 * 1024 * 1024)
+# Non-file form/JSON data read into memory; files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temp file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+JSON_MAX_DEPTH = 32
+
 # Postgres keeps lock waits bounded: a stuck counter lock turns into an error, not a hang.
 DB_LOCK_TIMEOUT_MS = env.int("DB_LOCK_TIMEOUT_MS", default=10_000)
 
@@ -175,3 +231,16 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
+
+if PRODUCTION:
+    # HTTPS only; `manage.py check --deploy` passes with no warning (tests/test_settings.py).
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    SESSION_COOKIE_HTTPONLY = True
+    X_FRAME_OPTIONS = "DENY"
+    # A TLS-terminating proxy talks plain HTTP to us: trust its X-Forwarded-Proto, or every request
+    # would be redirected to HTTPS forever. Only set this when the proxy strips the client's own header.
+    if env.bool("BEHIND_TLS_PROXY", default=False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

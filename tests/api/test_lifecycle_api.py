@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.http import HttpRequest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -24,7 +25,8 @@ pytestmark = pytest.mark.django_db
 def signed_in(user: User) -> APIClient:
     """A client with a real session login (the browser's way)."""
     client = APIClient()
-    assert client.login(username=user.username, password="matkhau-123")
+    # The request lets django-axes (login throttling) see who and where from, as the login page does.
+    assert client.login(request=HttpRequest(), username=user.username, password="matkhau-123")
     return client
 
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import pytest
 from asgiref.sync import async_to_sync
+from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 
 from documents import services
@@ -77,12 +81,28 @@ def test_api_lists_only_my_notifications_and_marks_them_read() -> None:
     assert client.post("/api/notifications/read/", {"ids": []}, content_type="application/json").status_code == 400
 
 
+def signed_in_socket(user: object) -> tuple[WebsocketCommunicator, Client]:
+    """A socket opened the browser's way: the session cookie of a real login, through channels' auth stack."""
+    client = Client()
+    client.force_login(user)
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.session.session_key}".encode()
+    application = AuthMiddlewareStack(NotificationConsumer.as_asgi())
+    return WebsocketCommunicator(application, "/ws/notifications/", headers=[(b"cookie", cookie)]), client
+
+
+async def outputs_until_quiet(communicator: WebsocketCommunicator) -> list[dict]:
+    """Everything the consumer sends until it has been quiet for a moment."""
+    received = []
+    while not await communicator.receive_nothing(timeout=0.5):
+        received.append(await communicator.receive_output())
+    return received
+
+
 def push_through_websocket(office: Office) -> tuple[dict, dict]:
     """Open the reviewer's socket, submit a draft, return what the socket received."""
+    communicator, _client = signed_in_socket(office.deputy)
 
     async def scenario() -> tuple[dict, dict]:
-        communicator = WebsocketCommunicator(NotificationConsumer.as_asgi(), "/ws/notifications/")
-        communicator.scope["user"] = office.deputy
         connected, _ = await communicator.connect()
         assert connected
         hello = await communicator.receive_json_from()
@@ -91,6 +111,24 @@ def push_through_websocket(office: Office) -> tuple[dict, dict]:
         pushed = await communicator.receive_json_from(timeout=5)
         await communicator.disconnect()
         return hello, pushed
+
+    return async_to_sync(scenario)()
+
+
+def push_after(office: Office, end_session: Callable[[Client], None]) -> list[dict]:
+    """Open the reviewer's socket, end its session some way, submit a draft: what did the socket get?"""
+    communicator, client = signed_in_socket(office.deputy)
+
+    async def scenario() -> list[dict]:
+        connected, _ = await communicator.connect()
+        assert connected
+        assert (await communicator.receive_json_from())["type"] == "hello"
+        await database_sync_to_async(end_session)(client)
+        document = await database_sync_to_async(make_draft)(office)
+        await database_sync_to_async(services.document_submit)(document=document, actor=office.drafter)
+        received = await outputs_until_quiet(communicator)
+        await communicator.disconnect()
+        return received
 
     return async_to_sync(scenario)()
 
@@ -115,6 +153,46 @@ def test_an_anonymous_socket_is_refused() -> None:
         return connected
 
     assert async_to_sync(scenario)() is False
+
+
+def deactivate(user: object) -> None:
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_logout_closes_the_socket_and_nothing_more_is_delivered() -> None:
+    office = make_office()
+    received = push_after(office, lambda client: client.logout())
+    assert received[0] == {"type": "websocket.close", "code": 4401}
+    assert [m for m in received if m["type"] == "websocket.send"] == []
+    assert messages_for(office.deputy) == ["document_submitted"]  # stored, readable after signing in again
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_expired_session_closes_the_socket_on_the_next_push() -> None:
+    office = make_office()
+    # Deleted from the store without a logout signal: what expiry or a purge of sessions looks like.
+    received = push_after(office, lambda client: SessionStore(session_key=client.session.session_key).delete())
+    assert received[0] == {"type": "websocket.close", "code": 4401}
+    assert [m for m in received if m["type"] == "websocket.send"] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deactivated_account_closes_the_socket_on_the_next_push() -> None:
+    office = make_office()
+    received = push_after(office, lambda client: deactivate(office.deputy))
+    assert received[0] == {"type": "websocket.close", "code": 4401}
+    assert [m for m in received if m["type"] == "websocket.send"] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_logging_out_elsewhere_keeps_this_socket_open() -> None:
+    office = make_office()
+    other_browser = Client()
+    other_browser.force_login(office.deputy)
+    received = push_after(office, lambda client: other_browser.logout())
+    assert [m["type"] for m in received] == ["websocket.send"]
 
 
 @pytest.mark.redis
