@@ -39,7 +39,10 @@ def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     document = _viewable(request, pk)
     artifacts = {a.kind: a for a in DocumentArtifact.objects.filter(document=document)}
     artifact = artifacts.get(ArtifactKind.ISSUED) or artifacts.get(ArtifactKind.SIGNED)
-    pdf = bytes(artifact.pdf) if artifact else render_pdf(document, filled=True).pdf
+    try:
+        pdf = bytes(artifact.pdf) if artifact else render_pdf(document, filled=True).pdf
+    except DomainError as exc:  # too long, or the renderer overran its time: say so, never a 500
+        return HttpResponse(exc.message, status=exc.http_status, content_type="text/plain; charset=utf-8")
     response = HttpResponse(pdf, content_type="application/pdf")
     name = (document.code or f"du-thao-{document.pk}").replace("/", "_")
     response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
