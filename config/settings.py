@@ -177,6 +177,8 @@ AUDIT_CHECKPOINT_KEY = env.path("AUDIT_CHECKPOINT_KEY", default=KEYSTORE_DIR("au
 SIGNING_KEY_PASSPHRASE = env.str("SIGNING_KEY_PASSPHRASE", default="")
 # PEM files of the CAs whose signatures verification trusts; empty means KEYSTORE_DIR/ca.pem.
 SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
+# One PDF rendering (WeasyPrint, in a child process) is stopped after this many seconds (409 render_timeout).
+SIGNING_RENDER_TIMEOUT = env.float("SIGNING_RENDER_TIMEOUT", default=15.0)
 # On: signing and issuing refuse to go on without a digital signature (no key → a clear 409).
 REQUIRE_DIGITAL_SIGNATURE = env.bool("REQUIRE_DIGITAL_SIGNATURE", default=PRODUCTION)
 

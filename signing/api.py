@@ -1,10 +1,14 @@
-"""JSON API: verify an uploaded PDF (POST multipart "file"). Open to anyone, like the page."""
+"""JSON API: verify an uploaded PDF (POST multipart "file"). Open to anyone, like the page.
+
+200 with a `verdict` code whenever the file could be read; a file that cannot be read is a 400
+`{code: "unreadable_pdf", message, details}` raised by `verify_pdf` and shaped by documents.api_errors.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -13,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from signing.forms import MAX_PDF_BYTES
-from signing.verification import verify_pdf
+from signing.verification import Verdict, verify_pdf
 
 
 class CertificateSerializer(serializers.Serializer):
@@ -54,12 +58,22 @@ class VerifyApi(APIView):
             return upload
 
     class OutputSerializer(serializers.Serializer):
+        verdict = serializers.ChoiceField(choices=[(v.value, v.value) for v in Verdict])
+        verdict_message = serializers.CharField()
         ok = serializers.BooleanField()
         summary = serializers.CharField()
         problems = serializers.ListField(child=serializers.CharField())
         signatures = SignatureSerializer(many=True)
 
-    @extend_schema(request={"multipart/form-data": InputSerializer}, responses=OutputSerializer)
+    @extend_schema(
+        request={"multipart/form-data": InputSerializer},
+        responses={
+            200: OutputSerializer,
+            400: OpenApiResponse(
+                description="validation_error / unreadable_pdf: tệp thiếu, quá lớn hoặc không đọc được"
+            ),
+        },
+    )
     def post(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -21,13 +21,14 @@ from pyhanko.pdf_utils import content, generic, layout
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
-from pyhanko.sign.fields import MDPPerm, SigFieldSpec
+from pyhanko.sign.fields import FieldMDPAction, FieldMDPSpec, MDPPerm, SigFieldSpec
 
 from documents.dates import VIETNAM
 from signing.fonts import CSS_FONT_STACK
 from signing.keys import DocumentSigner
 from signing.rendering import (
     DAY_FIELD,
+    FILLABLE_FIELDS,
     MONTH_FIELD,
     ORGANIZATION_FIELD,
     SIGNER_FIELD,
@@ -176,7 +177,15 @@ def sign_as_signer(
     set_text_fields(writer, {YEAR_FIELD: year_value})
     fields.append_signature_field(
         writer,
-        SigFieldSpec(ORGANIZATION_FIELD, on_page=organization_box.page, box=organization_box.rect),
+        SigFieldSpec(
+            ORGANIZATION_FIELD,
+            on_page=organization_box.page,
+            box=organization_box.rect,
+            # Once the organization signs, the number and date it vouches for are locked, and nothing
+            # else may change after it (docs/signing.md, "What is locked").
+            field_mdp_spec=FieldMDPSpec(FieldMDPAction.INCLUDE, fields=list(FILLABLE_FIELDS)),
+            doc_mdp_update_value=MDPPerm.NO_CHANGES,
+        ),
     )
     metadata = signers.PdfSignatureMetadata(
         field_name=SIGNER_FIELD,
@@ -225,6 +234,7 @@ def fill_and_seal(
     metadata = signers.PdfSignatureMetadata(
         field_name=ORGANIZATION_FIELD,
         subfilter=fields.SigSeedSubFilter.PADES,
+        docmdp_permissions=MDPPerm.NO_CHANGES,  # what the field's lock asks for, so pyHanko has nothing to lower
         name=organization_name,
         reason="Cấp số, ký số của cơ quan, tổ chức",
     )

@@ -8,18 +8,23 @@ AcroForm text fields, blank in the PDF the signer signs, filled by the clerk's i
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from documents.dates import format_vn_date, vn_today
+from documents.errors import DomainError
 from documents.models import Confidentiality, Document, Urgency
 from documents.numbering import format_code, format_number
 from signing.fonts import CSS_FONT_STACK
 from signing.titles import title_lines
+
+logger = logging.getLogger(__name__)
 
 # Form field names in the PDF; verification accepts changes to these and nothing else.
 NUMBER_FIELD = "so"
@@ -32,10 +37,9 @@ ORGANIZATION_FIELD = "ChuKyCoQuan"
 SIGNER_ANCHOR = "ky-nguoi-ky"
 ORGANIZATION_ANCHOR = "ky-co-quan"
 
-# WeasyPrint logs each layout step at INFO; at the project's default level that is noise per PDF.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-
-_PX_TO_PT = 0.75  # CSS px are 1/96 in, PDF points 1/72 in
+# Measured (docs/signing.md): ~200,000 characters of HTML is about 50 pages and 4–10 s of WeasyPrint on
+# a busy 2-core machine; a real plan is 3–10 pages. Above it, layout time and memory run away (45 s, 480 MB).
+MAX_RENDER_HTML_CHARS = 200_000
 
 _ROMAN = re.compile(r"^[IVXLC]+\.\s*\S")
 _NUMBERED = re.compile(r"^\d+(\.\d+)*\.\s*\S")
@@ -156,31 +160,74 @@ def render_html(document: Document, *, filled: bool = True, for_pdf: bool = Fals
     return render_to_string("signing/document.html", document_context(document, filled=filled, for_pdf=for_pdf))
 
 
-def render_pdf(document: Document, *, filled: bool = False) -> RenderedPdf:
-    """The PDF with blank number and date fields, plus where the two signature boxes landed.
-
-    Slow (tenths of a second per page): never call it while holding a database lock.
-    """
-    from weasyprint import HTML
-
-    html = render_html(document, filled=filled, for_pdf=True)
-    layout = HTML(string=html, base_url=None).render(pdf_forms=True)
-    pdf = layout.write_pdf()
-    return RenderedPdf(
-        pdf=pdf,
-        page_count=len(layout.pages),
-        signer_box=_anchor_box(layout, SIGNER_ANCHOR),
-        organization_box=_anchor_box(layout, ORGANIZATION_ANCHOR),
+class RenderTooLarge(DomainError):
+    code = "document_too_large"
+    http_status = 409
+    default_message = (
+        "Văn bản quá dài để dựng bản PDF (tối đa khoảng 50 trang). "
+        "Vui lòng rút gọn nội dung hoặc tách phần dài thành phụ lục riêng."
     )
 
 
-def _anchor_box(layout: Any, anchor: str) -> PlacedBox:
-    for index, page in enumerate(layout.pages):
-        if anchor in page.anchors:
-            x0, y0, x1, y1 = page.anchors[anchor]
-            height = page.height
-            return PlacedBox(
-                page=index,
-                rect=(x0 * _PX_TO_PT, (height - y1) * _PX_TO_PT, x1 * _PX_TO_PT, (height - y0) * _PX_TO_PT),
-            )
-    raise RuntimeError(f"The template lost its signature anchor #{anchor}.")
+class RenderTimedOut(DomainError):
+    code = "render_timeout"
+    http_status = 409
+    default_message = "Dựng bản PDF của văn bản quá lâu nên đã dừng. Vui lòng rút gọn nội dung rồi thử lại."
+
+
+def render_pdf(document: Document, *, filled: bool = False) -> RenderedPdf:
+    """The PDF with blank number and date fields, plus where the two signature boxes landed.
+
+    Slow (tenths of a second per page): never call it while holding a database lock. Bounded twice
+    (docs/signing.md, "Rendering limits"): HTML above MAX_RENDER_HTML_CHARS is refused before layout,
+    and the layout runs in a child process killed after settings.SIGNING_RENDER_TIMEOUT seconds.
+    """
+    html = render_html(document, filled=filled, for_pdf=True)
+    if len(html) > MAX_RENDER_HTML_CHARS:
+        raise RenderTooLarge(details={"html_chars": len(html), "limit": MAX_RENDER_HTML_CHARS})
+    pdf, page_count, boxes = _lay_out_in_child(html, timeout=float(settings.SIGNING_RENDER_TIMEOUT))
+    return RenderedPdf(
+        pdf=pdf,
+        page_count=page_count,
+        signer_box=_placed(boxes, SIGNER_ANCHOR),
+        organization_box=_placed(boxes, ORGANIZATION_ANCHOR),
+    )
+
+
+def _lay_out_in_child(html: str, *, timeout: float) -> tuple[bytes, int, dict[str, Any]]:
+    """WeasyPrint in a fork-server child: killed on overrun, and its memory goes back when it exits."""
+    from signing import layout_worker  # WeasyPrint loads on the first rendering, not at Django's start
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["signing.layout_server"])  # WeasyPrint warmed up once, in the server
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(
+        target=layout_worker.lay_out_into, args=(html, (SIGNER_ANCHOR, ORGANIZATION_ANCHOR), sender)
+    )
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            logger.warning("PDF rendering stopped after %.1f s (%d HTML characters)", timeout, len(html))
+            raise RenderTimedOut(details={"timeout_seconds": timeout})
+        outcome, result = receiver.recv()
+    except EOFError as exc:  # the child died without an answer: most likely killed for its memory
+        logger.warning("PDF rendering process died (exit code %s)", child.exitcode)
+        raise RenderTooLarge() from exc
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receiver.close()
+    if outcome != "ok":
+        if result == "MemoryError":
+            raise RenderTooLarge()
+        raise RuntimeError(f"WeasyPrint failed: {result}")  # a real bug: a 500, logged
+    return result
+
+
+def _placed(boxes: dict[str, Any], anchor: str) -> PlacedBox:
+    if boxes.get(anchor) is None:
+        raise RuntimeError(f"The template lost its signature anchor #{anchor}.")
+    page, rect = boxes[anchor]
+    return PlacedBox(page=page, rect=tuple(rect))

@@ -15,7 +15,7 @@ from documents.selectors import document_get_visible
 from signing.forms import ImportPlanForm, VerifyForm
 from signing.permissions import drafting_organizations
 from signing.rendering import render_html, render_pdf
-from signing.verification import modification_label, verify_pdf
+from signing.verification import UnreadablePdf, modification_label, verify_pdf
 
 
 def _viewable(request: HttpRequest, pk: int) -> Document:
@@ -38,7 +38,10 @@ def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     document = _viewable(request, pk)
     artifacts = {a.kind: a for a in DocumentArtifact.objects.filter(document=document)}
     artifact = artifacts.get(ArtifactKind.ISSUED) or artifacts.get(ArtifactKind.SIGNED)
-    pdf = bytes(artifact.pdf) if artifact else render_pdf(document, filled=True).pdf
+    try:
+        pdf = bytes(artifact.pdf) if artifact else render_pdf(document, filled=True).pdf
+    except DomainError as exc:  # too long, or the renderer overran its time: say so, never a 500
+        return HttpResponse(exc.message, status=exc.http_status, content_type="text/plain; charset=utf-8")
     response = HttpResponse(pdf, content_type="application/pdf")
     name = (document.code or f"du-thao-{document.pk}").replace("/", "_")
     response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
@@ -48,15 +51,24 @@ def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def verify_view(request: HttpRequest) -> HttpResponse:
     """Anyone may check a PDF: who signed, with which certificate, when, and whether it was changed."""
-    report = None
+    report, error = None, ""
     form = VerifyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        report = verify_pdf(form.cleaned_data["file"].read())
+        try:
+            report = verify_pdf(form.cleaned_data["file"].read())
+        except UnreadablePdf as exc:
+            error = exc.message
     signatures = [
         {"report": s, "level_label": modification_label(s.modification_level)}
         for s in (report.signatures if report else [])
     ]
-    return render(request, "signing/verify.html", {"form": form, "report": report, "signatures": signatures})
+    refused = request.method == "POST" and report is None  # a bad upload is the client's error: 400
+    return render(
+        request,
+        "signing/verify.html",
+        {"form": form, "report": report, "signatures": signatures, "error": error},
+        status=400 if refused else 200,
+    )
 
 
 @login_required

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 
+import pytest
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -12,7 +13,7 @@ from pypdf import PdfReader
 
 from documents.models import ArtifactKind, Status
 from signing.rendering import ORGANIZATION_FIELD, SIGNER_FIELD, render_pdf
-from signing.verification import verify_pdf
+from signing.verification import UnreadablePdf, Verdict, verify_pdf
 from tests.signing.conftest import as_trust_root
 from tests.signing.helpers import artifact, issued_document, signed_document
 
@@ -95,7 +96,8 @@ def test_one_byte_changed_in_the_signed_content_is_reported_as_tampered(office_k
     signer = report.signatures[0]
     assert not signer.intact
     assert "không còn nguyên vẹn" in " ".join(signer.problems)
-    assert report.summary.startswith("Văn bản KHÔNG hợp lệ.")
+    assert report.verdict == Verdict.CHANGED_AFTER_ISSUE
+    assert report.summary.startswith("Văn bản đã bị thay đổi sau khi ban hành — không hợp lệ.")
 
 
 def test_body_text_changed_in_an_incremental_update_is_reported(office_keys, trust_roots):
@@ -142,10 +144,11 @@ def test_a_pdf_without_signatures_or_not_a_pdf_at_all_is_refused_clearly(office_
 
     # when both are verified
     unsigned_report = verify_pdf(unsigned, trust_roots=trust_roots)
-    garbage_report = verify_pdf(b"%PDF-1.7\nnot really", trust_roots=trust_roots)
+    with pytest.raises(UnreadablePdf) as garbage:
+        verify_pdf(b"%PDF-1.7\nnot really", trust_roots=trust_roots)
 
-    # then each says why, in Vietnamese
+    # then each says why, in Vietnamese: no signature is a verdict, an unreadable file is refused
     assert not unsigned_report.ok
+    assert unsigned_report.verdict == Verdict.UNSIGNED
     assert unsigned_report.problems == ["Tệp không có chữ ký số nào."]
-    assert not garbage_report.ok
-    assert "Không đọc được tệp PDF" in garbage_report.problems[0]
+    assert "Không đọc được tệp PDF" in garbage.value.message

@@ -26,7 +26,7 @@ def test_verify_page_reports_a_valid_issued_plan_to_anyone(client, office_keys):
     # then the page names both signers and says the document is valid
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Văn bản hợp lệ" in html
+    assert "Văn bản đã ban hành, nguyên vẹn." in html
     assert office_keys.deputy.full_name in html
     assert office_keys.organization.name in html
     assert "chỉ điền biểu mẫu (số, ngày)" in html
