@@ -148,7 +148,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     # Errors as {"code", "message" (Vietnamese), "details"}; DomainErrors keep their HTTP status.
-    "EXCEPTION_HANDLER": "documents.api_errors.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Văn bản đi — API",

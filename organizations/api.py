@@ -13,9 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from documents.api import Pagination, paginated
-from documents.api_errors import ApiErrorsMixin
-from documents.errors import NotFound
+from core.api import ApiErrorsMixin, Pagination, paginated
+from core.errors import NotFound
 from organizations.models import Membership, Organization, Role, Unit
 
 

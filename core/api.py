@@ -1,8 +1,9 @@
-"""Every API error as `{"code": "...", "message": "<tiếng Việt>", "details": {...}}`.
+"""What every app's JSON API shares: the error shape and the pagination.
 
-Wired globally with REST_FRAMEWORK["EXCEPTION_HANDLER"] = "documents.api_errors.exception_handler";
-the document and directory views also use it directly (ApiErrorsMixin), so they answer the same way
-whatever the setting. Bad input never becomes a 500.
+Every API error is `{"code": "...", "message": "<tiếng Việt>", "details": {...}}`. Wired globally with
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "core.api.exception_handler"; the document and directory views also
+use it directly (ApiErrorsMixin), so they answer the same way whatever the setting. Bad input never becomes
+a 500. This module is in the bottom layer: it imports no app of the project but `core`.
 """
 
 from __future__ import annotations
@@ -12,13 +13,16 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import OperationalError
+from django.db.models import QuerySet
 from django.http import Http404
 from django_fsm import ConcurrentTransition
 from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import set_rollback
+from rest_framework.views import APIView, set_rollback
 
-from documents.errors import ConcurrentUpdate, DomainError
+from core.errors import ConcurrentUpdate, DomainError
 
 MESSAGES: dict[type[exceptions.APIException], tuple[str, str]] = {
     exceptions.ValidationError: ("validation_error", "Dữ liệu không hợp lệ."),
@@ -84,3 +88,14 @@ class ApiErrorsMixin:
 
     def get_exception_handler(self):
         return exception_handler
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def paginated(view: APIView, request: Request, queryset: QuerySet, serializer_class: type, **context: Any) -> Response:
+    paginator = view.pagination_class()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True, context=context).data)

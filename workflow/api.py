@@ -1,4 +1,7 @@
-"""The JSON API of documents: thin views, nested Input/Output serializers, services and selectors only.
+"""The JSON API of documents and inboxes: thin views, nested Input/Output serializers.
+
+It sits beside the flow (interfaces layer): lifecycle steps go through workflow.actions, inbox rows through
+workflow.selectors, reads through documents.selectors, draft edits through documents.services.
 
 A document the user must not see answers 404; visible but not theirs to act on, 403; wrong state, 409.
 """
@@ -7,18 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from documents import api_actions, permissions, selectors, services
-from documents.api_errors import ApiErrorsMixin
+from core.api import ApiErrorsMixin, Pagination, paginated
+from core.errors import NotFound
+from documents import permissions, selectors
 from documents.dates import vn_today
-from documents.errors import NotFound
 from documents.models import (
     Confidentiality,
     Document,
@@ -30,6 +31,11 @@ from documents.models import (
     Urgency,
 )
 from organizations.models import Organization, SignatureForm, Unit, User
+from workflow import actions as flow_actions
+from workflow import selectors as flow_selectors
+
+ACTIONS = ("submit", "approve", "return", "sign", "register", "issue", "archive", "recall", "cancel")
+BULK_ACTIONS = ("approve", "return", "sign", "register", "issue")
 
 ERRORS = {
     400: OpenApiResponse(description="validation_error: dữ liệu không hợp lệ"),
@@ -37,17 +43,6 @@ ERRORS = {
     404: OpenApiResponse(description="not_found: không có hoặc không được xem"),
     409: OpenApiResponse(description="invalid_transition / concurrent_update: sai trạng thái hoặc vừa bị xử lý"),
 }
-
-
-class Pagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 100
-
-
-def paginated(view: APIView, request: Request, queryset: QuerySet, serializer_class: type, **context: Any) -> Response:
-    paginator = view.pagination_class()
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(serializer_class(page, many=True, context=context).data)
 
 
 def visible_or_404(*, user: Any, pk: int) -> Document:
@@ -241,7 +236,7 @@ class DocumentListApi(ApiErrorsMixin, APIView):
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         fields["recipients"] = [dict(line) for line in fields.get("recipients", [])]
-        document = api_actions.create_document(actor=request.user, **fields)
+        document = flow_actions.create_document(actor=request.user, **fields)
         document = visible_or_404(user=request.user, pk=document.pk)
         return Response(DocumentDetailOutputSerializer(document).data, status=status.HTTP_201_CREATED)
 
@@ -271,7 +266,7 @@ class DocumentDetailApi(ApiErrorsMixin, APIView):
         recipients = changes.pop("recipients", None)
         if recipients is not None:
             recipients = [dict(line) for line in recipients]
-        services.document_update_draft(document=document, actor=request.user, recipients=recipients, **changes)
+        flow_actions.edit_draft(document=document, actor=request.user, recipients=recipients, **changes)
         return Response(self.OutputSerializer(visible_or_404(user=request.user, pk=pk)).data)
 
 
@@ -300,15 +295,12 @@ class DocumentActionApi(ApiErrorsMixin, APIView):
         document = visible_or_404(user=request.user, pk=pk)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        params = dict(serializer.validated_data)
-        document = api_actions.run_action(
+        params = {name: value for name, value in serializer.validated_data.items() if value is not None}
+        document = flow_actions.perform(
             document=document, actor=request.user, action=self.action_name, comment=params.pop("comment"), **params
         )
         shown = selectors.document_get_visible(user=request.user, pk=document.pk) or document
         return Response(self.OutputSerializer(shown).data)
-
-
-BULK_ACTIONS = ("approve", "return", "sign", "register", "issue")
 
 
 class DocumentBulkActionApi(ApiErrorsMixin, APIView):
@@ -337,12 +329,15 @@ class DocumentBulkActionApi(ApiErrorsMixin, APIView):
         serializer.is_valid(raise_exception=True)
         ids = list(dict.fromkeys(serializer.validated_data["ids"]))
         visible = {d.pk: d for d in selectors.visible_documents(user=request.user).filter(pk__in=ids)}
-        done, failed = api_actions.run_bulk(
+        # each document in its own transaction: one refusal stops only itself
+        results = flow_actions.bulk_perform(
             documents=[visible[pk] for pk in ids if pk in visible],
             actor=request.user,
             action=self.action_name,
             comment=serializer.validated_data["comment"],
         )
+        done = [result.document_id for result in results if result.ok]
+        failed = [{"id": r.document_id, "code": r.code, "message": r.message} for r in results if not r.ok]
         missing = [
             {"id": pk, "code": NotFound.code, "message": "Không tìm thấy văn bản."} for pk in ids if pk not in visible
         ]
@@ -457,14 +452,12 @@ class InboxApi(ApiErrorsMixin, APIView):
 
     @extend_schema_serializer(component_name="InboxFilter")
     class FilterSerializer(serializers.Serializer):
-        kind = serializers.ChoiceField(choices=list(api_actions.INBOX_KINDS), required=False, default="assigned")
+        kind = serializers.ChoiceField(choices=list(flow_selectors.KINDS), required=False, default="assigned")
         urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
         type = serializers.CharField(required=False, max_length=40, help_text="Mã loại văn bản.")
         organization = serializers.IntegerField(required=False, min_value=1)
         overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
-        ordering = serializers.ChoiceField(
-            choices=list(api_actions.INBOX_ORDERINGS), required=False, default="deadline"
-        )
+        ordering = serializers.ChoiceField(choices=list(flow_selectors.ORDERINGS), required=False, default="deadline")
 
     @extend_schema_serializer(component_name="InboxRow")
     class OutputSerializer(serializers.Serializer):
@@ -489,5 +482,5 @@ class InboxApi(ApiErrorsMixin, APIView):
     def get(self, request: Request) -> Response:
         filters = _query(self.FilterSerializer, request)
         filters["doc_type"] = filters.pop("type", None)
-        rows = api_actions.inbox(user=request.user, **filters)
+        rows = flow_selectors.inbox_for(user=request.user, **filters)
         return paginated(self, request, rows, self.OutputSerializer)

@@ -1,8 +1,9 @@
-"""Documents API, mounted under /api/ by config.api_urls (paths below are relative to it)."""
+"""Documents API and inbox, mounted under /api/ by config.api_urls (paths below are relative to it)."""
 
 from django.urls import path
 
-from documents.api import (
+from workflow.api import (
+    ACTIONS,
     BULK_ACTIONS,
     DocumentActionApi,
     DocumentBulkActionApi,
@@ -12,7 +13,6 @@ from documents.api import (
     DocumentListApi,
     DocumentTypeListApi,
 )
-from documents.api_actions import ACTIONS
 
 app_name = "documents-api"
 urlpatterns = [
