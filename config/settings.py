@@ -155,6 +155,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Soạn thảo, duyệt, ký, cấp số, phát hành và lưu trữ văn bản hành chính.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # <id:pk> (core.converters): a database id, not the string drf-spectacular assumes for custom converters
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 2**63 - 1}},
 }
 
 GUARDIAN_RAISE_403 = True

@@ -16,9 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import ApiErrorsMixin, Pagination, paginated
+from core.api import ApiErrorsMixin, IdRelatedField, Pagination, id_field, paginated
 from core.errors import NotFound
-from documents import permissions, selectors
+from documents import limits, permissions, selectors
 from documents.dates import vn_today
 from documents.models import (
     Confidentiality,
@@ -78,7 +78,7 @@ class DocumentOutputSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display")
     doc_type = DocumentTypeOutputSerializer()
     organization = OrganizationBriefSerializer()
-    drafting_unit = serializers.CharField(source="drafting_unit.abbreviation", default=None)
+    drafting_unit = serializers.CharField(source="drafting_unit.abbreviation", default=None, allow_null=True)
     drafter = PersonSerializer()
     reviewer = PersonSerializer(allow_null=True)
     signer = PersonSerializer(allow_null=True)
@@ -122,10 +122,10 @@ class RecipientOutputSerializer(serializers.ModelSerializer):
 
 class DocumentDetailOutputSerializer(DocumentOutputSerializer):
     recipients = RecipientOutputSerializer(many=True)
-    version = serializers.IntegerField(source="current_version.number", default=None)
-    content_hash = serializers.CharField(source="current_version.content_hash", default=None)
-    signed_content_hash = serializers.CharField(source="signed_version.content_hash", default=None)
-    dossier = serializers.CharField(source="dossier.code", default=None)
+    version = serializers.IntegerField(source="current_version.number", default=None, allow_null=True)
+    content_hash = serializers.CharField(source="current_version.content_hash", default=None, allow_null=True)
+    signed_content_hash = serializers.CharField(source="signed_version.content_hash", default=None, allow_null=True)
+    dossier = serializers.CharField(source="dossier.code", default=None, allow_null=True)
 
     class Meta(DocumentOutputSerializer.Meta):
         fields = [
@@ -148,36 +148,34 @@ class DocumentDetailOutputSerializer(DocumentOutputSerializer):
 
 
 class RecipientInputSerializer(serializers.Serializer):
-    display_name = serializers.CharField(max_length=255)
+    display_name = serializers.CharField(max_length=limits.RECIPIENT_MAX)
     purpose = serializers.ChoiceField(choices=Purpose.choices, required=False, allow_blank=True, default="")
-    organization = serializers.PrimaryKeyRelatedField(
-        queryset=Organization.objects.all(), required=False, allow_null=True
-    )
-    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
-    person = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+    organization = IdRelatedField(queryset=Organization.objects.all(), required=False, allow_null=True)
+    unit = IdRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
+    person = IdRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
 
 
 class DraftFieldsSerializer(serializers.Serializer):
     """What a drafter writes; every field but `organization` can be changed while it is a draft."""
 
     doc_type = serializers.SlugRelatedField(slug_field="code", queryset=DocumentType.objects.all())
-    subject = serializers.CharField(max_length=500)
-    body = serializers.CharField(required=False, allow_blank=True)
-    legal_bases = serializers.ListField(child=serializers.CharField(max_length=2000), required=False)
-    drafting_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
-    signer = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    subject = serializers.CharField(max_length=limits.SUBJECT_MAX)
+    body = serializers.CharField(required=False, allow_blank=True, max_length=limits.BODY_MAX)
+    legal_bases = serializers.ListField(
+        child=serializers.CharField(max_length=limits.LEGAL_BASIS_MAX),
+        required=False,
+        max_length=limits.LEGAL_BASES_MAX,
     )
-    reviewer = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
-    )
+    drafting_unit = IdRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
+    signer = IdRelatedField(queryset=User.objects.filter(is_active=True), required=False, allow_null=True)
+    reviewer = IdRelatedField(queryset=User.objects.filter(is_active=True), required=False, allow_null=True)
     signature_form = serializers.ChoiceField(choices=SignatureForm.choices, required=False)
     confidentiality = serializers.ChoiceField(choices=Confidentiality.choices, required=False)
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
     deadline = serializers.DateField(required=False, allow_null=True)
-    place_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    filing_line = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    recipients = RecipientInputSerializer(many=True, required=False)
+    place_name = serializers.CharField(max_length=limits.PLACE_NAME_MAX, required=False, allow_blank=True)
+    filing_line = serializers.CharField(max_length=limits.FILING_LINE_MAX, required=False, allow_blank=True)
+    recipients = RecipientInputSerializer(many=True, required=False, max_length=limits.RECIPIENTS_MAX)
 
 
 class FilterSerializer(serializers.Serializer):
@@ -185,7 +183,7 @@ class FilterSerializer(serializers.Serializer):
     type = serializers.CharField(required=False, max_length=40, help_text="Mã loại văn bản, ví dụ ke_hoach.")
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
     confidentiality = serializers.ChoiceField(choices=Confidentiality.choices, required=False)
-    organization = serializers.IntegerField(required=False, min_value=1)
+    organization = id_field(required=False)
     q = serializers.CharField(required=False, max_length=200, help_text="Tìm trong trích yếu.")
     deadline_from = serializers.DateField(required=False)
     deadline_to = serializers.DateField(required=False)
@@ -211,7 +209,7 @@ class DocumentListApi(ApiErrorsMixin, APIView):
 
     @extend_schema_serializer(component_name="DocumentCreateInput")
     class InputSerializer(DraftFieldsSerializer):
-        organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+        organization = IdRelatedField(queryset=Organization.objects.all())
 
     OutputSerializer = DocumentOutputSerializer
 
@@ -277,15 +275,15 @@ class DocumentActionApi(ApiErrorsMixin, APIView):
 
     @extend_schema_serializer(component_name="DocumentActionInput")
     class InputSerializer(serializers.Serializer):
-        comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
-        reviewer = serializers.PrimaryKeyRelatedField(
+        comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.COMMENT_MAX)
+        reviewer = IdRelatedField(
             queryset=User.objects.filter(is_active=True), required=False, allow_null=True, help_text="Khi trình."
         )
-        dossier = serializers.PrimaryKeyRelatedField(
+        dossier = IdRelatedField(
             queryset=Dossier.objects.all(), required=False, allow_null=True, help_text="Khi lưu hồ sơ."
         )
         reason = serializers.CharField(
-            required=False, allow_blank=True, max_length=2000, help_text="Khi thu hồi hoặc hủy."
+            required=False, allow_blank=True, max_length=limits.COMMENT_MAX, help_text="Khi thu hồi hoặc hủy."
         )
 
     OutputSerializer = DocumentDetailOutputSerializer
@@ -310,8 +308,8 @@ class DocumentBulkActionApi(ApiErrorsMixin, APIView):
 
     @extend_schema_serializer(component_name="DocumentBulkActionInput")
     class InputSerializer(serializers.Serializer):
-        ids = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=200)
-        comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+        ids = serializers.ListField(child=id_field(), allow_empty=False, max_length=200)
+        comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.COMMENT_MAX)
 
     @extend_schema_serializer(component_name="DocumentBulkActionOutput")
     class OutputSerializer(serializers.Serializer):
@@ -397,7 +395,7 @@ class DocumentGrantApi(ApiErrorsMixin, APIView):
 
     @extend_schema_serializer(component_name="DocumentGrantInput")
     class InputSerializer(serializers.Serializer):
-        user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+        user = IdRelatedField(queryset=User.objects.all())
 
     @extend_schema(request=InputSerializer, responses={204: None, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
@@ -437,7 +435,7 @@ class InboxDocumentSerializer(serializers.Serializer):
     status_display = serializers.CharField(source="get_status_display")
     doc_type = DocumentTypeOutputSerializer()
     organization = OrganizationBriefSerializer()
-    drafting_unit = serializers.CharField(source="drafting_unit.abbreviation", default=None)
+    drafting_unit = serializers.CharField(source="drafting_unit.abbreviation", default=None, allow_null=True)
     drafter = PersonSerializer()
     urgency = serializers.CharField()
     confidentiality = serializers.CharField()
@@ -455,7 +453,7 @@ class InboxApi(ApiErrorsMixin, APIView):
         kind = serializers.ChoiceField(choices=list(flow_selectors.KINDS), required=False, default="assigned")
         urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
         type = serializers.CharField(required=False, max_length=40, help_text="Mã loại văn bản.")
-        organization = serializers.IntegerField(required=False, min_value=1)
+        organization = id_field(required=False)
         overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
         ordering = serializers.ChoiceField(choices=list(flow_selectors.ORDERINGS), required=False, default="deadline")
 

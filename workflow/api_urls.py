@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+import core.converters  # noqa: F401  (registers <id:…>)
 from workflow.api import (
     ACTIONS,
     BULK_ACTIONS,
@@ -17,11 +18,11 @@ from workflow.api import (
 app_name = "documents-api"
 urlpatterns = [
     path("documents/", DocumentListApi.as_view(), name="list"),
-    path("documents/<int:pk>/", DocumentDetailApi.as_view(), name="detail"),
-    path("documents/<int:pk>/history/", DocumentHistoryApi.as_view(), name="history"),
-    path("documents/<int:pk>/grants/", DocumentGrantApi.as_view(), name="grants"),
+    path("documents/<id:pk>/", DocumentDetailApi.as_view(), name="detail"),
+    path("documents/<id:pk>/history/", DocumentHistoryApi.as_view(), name="history"),
+    path("documents/<id:pk>/grants/", DocumentGrantApi.as_view(), name="grants"),
     *[
-        path(f"documents/<int:pk>/{action}/", DocumentActionApi.as_view(action_name=action), name=action)
+        path(f"documents/<id:pk>/{action}/", DocumentActionApi.as_view(action_name=action), name=action)
         for action in ACTIONS
     ],
     *[
