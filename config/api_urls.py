@@ -3,10 +3,10 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from documents.api import InboxApi
+from workflow.api import InboxApi
 
 urlpatterns = [
-    path("", include("documents.api_urls")),
+    path("", include("workflow.api_urls")),
     path("", include("organizations.api_urls")),
     path("inbox/", InboxApi.as_view(), name="api-inbox"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

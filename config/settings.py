@@ -198,13 +198,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     # Errors as {"code", "message" (Vietnamese), "details"}; DomainErrors keep their HTTP status.
-    "EXCEPTION_HANDLER": "documents.api_errors.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Văn bản đi — API",
     "DESCRIPTION": "Soạn thảo, duyệt, ký, cấp số, phát hành và lưu trữ văn bản hành chính.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # <id:pk> (core.converters): a database id, not the string drf-spectacular assumes for custom converters
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 2**63 - 1}},
 }
 
 GUARDIAN_RAISE_403 = True

@@ -1,49 +1,5 @@
-"""Domain errors: each carries a machine code, a Vietnamese message and the HTTP status it maps to.
+"""Domain errors live in core.errors (the bottom layer, so every app may raise them); re-exported here."""
 
-Interfaces (views, API, commands) turn them into responses; services raise them before changing anything.
-"""
+from core.errors import ConcurrentUpdate, DomainError, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 
-from __future__ import annotations
-
-from typing import Any
-
-
-class DomainError(Exception):
-    code = "error"
-    http_status = 400
-    default_message = "Yêu cầu không hợp lệ."
-
-    def __init__(self, message: str | None = None, *, details: dict[str, Any] | None = None) -> None:
-        self.message = message or self.default_message
-        self.details = details or {}
-        super().__init__(self.message)
-
-
-class ValidationFailed(DomainError):
-    code = "validation_error"
-    http_status = 400
-    default_message = "Dữ liệu không hợp lệ."
-
-
-class PermissionDenied(DomainError):
-    code = "permission_denied"
-    http_status = 403
-    default_message = "Bạn không có quyền thực hiện thao tác này."
-
-
-class NotFound(DomainError):
-    code = "not_found"
-    http_status = 404
-    default_message = "Không tìm thấy."
-
-
-class InvalidTransition(DomainError):
-    code = "invalid_transition"
-    http_status = 409
-    default_message = "Văn bản không ở trạng thái cho phép thao tác này."
-
-
-class ConcurrentUpdate(DomainError):
-    code = "concurrent_update"
-    http_status = 409
-    default_message = "Văn bản vừa được người khác xử lý. Vui lòng tải lại trang."
+__all__ = ["ConcurrentUpdate", "DomainError", "InvalidTransition", "NotFound", "PermissionDenied", "ValidationFailed"]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from documents.catalog import DOCUMENT_TYPES
+from documents.limits import check_draft
 from organizations.models import SignatureForm
 
 # Upper-case type names, longest first so "CHƯƠNG TRÌNH" is not taken for a shorter name.
@@ -155,7 +156,10 @@ def _parse_header(cells: list[str], plan: ParsedPlan) -> None:
             plan.place_name = match["place"].strip()
             plan.year = int(match["year"]) if match["year"] else None
             if match["day"] and match["month"] and match["year"]:
-                plan.issue_date = dt.date(int(match["year"]), int(match["month"]), int(match["day"]))
+                try:
+                    plan.issue_date = dt.date(int(match["year"]), int(match["month"]), int(match["day"]))
+                except ValueError as exc:  # "ngày 31 tháng 02": a typo, not a crash
+                    raise PlanParseError(f"Ngày ban hành không có thật: “{cell}”.") from exc
         elif cell.upper() in _CONFIDENTIALITY:
             plan.confidentiality = _CONFIDENTIALITY[cell.upper()]
         elif cell.upper() in _URGENCY:
@@ -192,6 +196,8 @@ def _parse_signature(lines: list[str], plan: ParsedPlan) -> None:
 
 def parse_plan(text: str) -> ParsedPlan:
     """Split a plain-text plan into header, type, trích yếu, căn cứ, body, Nơi nhận and signature."""
+    if "\x00" in text:  # PostgreSQL stores no NUL; a text file has none
+        raise PlanParseError("Tệp chứa ký tự NUL (\\x00): không phải văn bản thuần.")
     plan = ParsedPlan()
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
@@ -263,6 +269,17 @@ def create_draft_from_plan(*, plan: ParsedPlan, organization: Any, drafter: Any)
     from documents.services import document_create
     from organizations.models import Membership, Role
 
+    # refused here too, before any query: nothing of an over-long plan is written (not even its type)
+    check_draft(
+        values={
+            "subject": plan.subject,
+            "body": plan.body,
+            "legal_bases": plan.legal_bases,
+            "place_name": plan.place_name,
+            "filing_line": plan.filing_line,
+        },
+        recipients=[{"display_name": r.display_name} for r in plan.recipients],
+    )
     type_name = next(name for code, name, _ in DOCUMENT_TYPES if code == plan.doc_type_code)
     abbreviation = next(abbr for code, _, abbr in DOCUMENT_TYPES if code == plan.doc_type_code)
     doc_type = DocumentType.objects.get_or_create(

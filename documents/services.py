@@ -20,6 +20,7 @@ from audit.services import record_event
 from documents.dates import vn_now, vn_today
 from documents.errors import ConcurrentUpdate, InvalidTransition, PermissionDenied, ValidationFailed
 from documents.events import DocumentEvent, publish_on_commit
+from documents.limits import check_draft
 from documents.locks import lock_document
 from documents.models import (
     ArtifactKind,
@@ -223,6 +224,8 @@ def document_create(
         has_role(user=actor, organization_id=organization.pk, roles=DRAFTING_ROLES),
         "Chỉ cán bộ của cơ quan mới được soạn văn bản của cơ quan.",
     )
+    texts = {"subject": subject, "body": body, "place_name": place_name, "filing_line": filing_line}
+    check_draft(values={**texts, "legal_bases": legal_bases}, recipients=recipients)
     _validate_choices(
         {"subject": subject, "signature_form": signature_form, "confidentiality": confidentiality, "urgency": urgency}
     )
@@ -273,6 +276,7 @@ def document_update_draft(
             "Văn bản đã trình hoặc đã ký không được sửa nội dung.", details={"status": document.status}
         )
     _require(document.drafter_id == getattr(actor, "pk", None), "Chỉ người soạn thảo được sửa dự thảo.")
+    check_draft(values=changes, recipients=recipients)
     _validate_choices(changes)
     _check_units(document.organization, changes.get("drafting_unit", document.drafting_unit))
     _check_named(

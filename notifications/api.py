@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import id_field
 from notifications.models import Notification
 from notifications.selectors import notifications_for
 from notifications.services import mark_read
@@ -44,7 +45,7 @@ class NotificationListApi(APIView):
 
 class NotificationMarkReadApi(APIView):
     class MarkReadInputSerializer(serializers.Serializer):
-        ids = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=500)
+        ids = serializers.ListField(child=id_field(), allow_empty=False, max_length=500)
 
     @extend_schema(
         summary="Đánh dấu đã đọc",

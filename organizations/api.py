@@ -13,9 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from documents.api import Pagination, paginated
-from documents.api_errors import ApiErrorsMixin
-from documents.errors import NotFound
+from core.api import ApiErrorsMixin, Pagination, id_field, paginated
+from core.errors import NotFound
 from organizations.models import Membership, Organization, Role, Unit
 
 
@@ -53,7 +52,7 @@ class OrganizationListApi(ApiErrorsMixin, APIView):
 
     @extend_schema_serializer(component_name="OrganizationListFilter")
     class FilterSerializer(serializers.Serializer):
-        parent = serializers.IntegerField(required=False, min_value=1)
+        parent = id_field(required=False)
         q = serializers.CharField(required=False, max_length=100, help_text="Tìm theo tên cơ quan.")
 
     @extend_schema(parameters=[FilterSerializer], responses={200: OrganizationOutputSerializer(many=True)})
@@ -89,7 +88,7 @@ class UnitListApi(ApiErrorsMixin, APIView):
 
     @extend_schema_serializer(component_name="UnitListFilter")
     class FilterSerializer(serializers.Serializer):
-        organization = serializers.IntegerField(required=False, min_value=1)
+        organization = id_field(required=False)
 
     @extend_schema(parameters=[FilterSerializer], responses={200: UnitOutputSerializer(many=True)})
     def get(self, request: Request) -> Response:
@@ -107,8 +106,8 @@ class MembershipListApi(ApiErrorsMixin, APIView):
 
     @extend_schema_serializer(component_name="MembershipListFilter")
     class FilterSerializer(serializers.Serializer):
-        organization = serializers.IntegerField(required=False, min_value=1)
-        unit = serializers.IntegerField(required=False, min_value=1)
+        organization = id_field(required=False)
+        unit = id_field(required=False)
         role = serializers.ChoiceField(choices=Role.choices, required=False)
 
     @extend_schema_serializer(component_name="MembershipListOutput")
@@ -116,7 +115,7 @@ class MembershipListApi(ApiErrorsMixin, APIView):
         user = serializers.IntegerField(source="user_id")
         full_name = serializers.CharField(source="user.display_name")
         role_display = serializers.CharField(source="get_role_display")
-        unit = serializers.CharField(source="unit.abbreviation", default=None)
+        unit = serializers.CharField(source="unit.abbreviation", default=None, allow_null=True)
 
         class Meta:
             model = Membership

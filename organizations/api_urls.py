@@ -2,12 +2,13 @@
 
 from django.urls import path
 
+import core.converters  # noqa: F401  (registers <id:…>)
 from organizations.api import MembershipListApi, OrganizationDetailApi, OrganizationListApi, UnitListApi
 
 app_name = "organizations-api"
 urlpatterns = [
     path("organizations/", OrganizationListApi.as_view(), name="list"),
-    path("organizations/<int:pk>/", OrganizationDetailApi.as_view(), name="detail"),
+    path("organizations/<id:pk>/", OrganizationDetailApi.as_view(), name="detail"),
     path("units/", UnitListApi.as_view(), name="units"),
     path("memberships/", MembershipListApi.as_view(), name="memberships"),
 ]

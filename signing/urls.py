@@ -1,12 +1,13 @@
 from django.urls import path
 
+import core.converters  # noqa: F401  (registers <id:…>)
 from signing import views
 
 app_name = "signing"
 
 urlpatterns = [
     path("verify/", views.verify_view, name="verify"),
-    path("documents/<int:pk>/", views.document_view, name="document"),
-    path("documents/<int:pk>/pdf", views.document_pdf, name="document-pdf"),
+    path("documents/<id:pk>/", views.document_view, name="document"),
+    path("documents/<id:pk>/pdf", views.document_pdf, name="document-pdf"),
     path("import/", views.import_view, name="import"),
 ]

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from documents import limits
 from documents.importer import parse_recipient_line
 from documents.models import Confidentiality, DocumentType, Urgency
 from organizations.models import Membership, Organization, Role, SignatureForm, User
@@ -15,12 +16,14 @@ from organizations.models import Membership, Organization, Role, SignatureForm, 
 class DraftForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Cơ quan ban hành"), queryset=Organization.objects.none())
     doc_type = forms.ModelChoiceField(label=_("Loại văn bản"), queryset=DocumentType.objects.order_by("name"))
-    subject = forms.CharField(label=_("Trích yếu"), max_length=500)
+    subject = forms.CharField(label=_("Trích yếu"), max_length=limits.SUBJECT_MAX)
     legal_bases = forms.CharField(
         label=_("Căn cứ (mỗi dòng một căn cứ)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     body = forms.CharField(
-        label=_("Nội dung (các đoạn cách nhau một dòng trống)"), widget=forms.Textarea(attrs={"rows": 14})
+        label=_("Nội dung (các đoạn cách nhau một dòng trống)"),
+        max_length=limits.BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 14}),
     )
     recipients = forms.CharField(
         label=_("Nơi nhận (mỗi dòng một nơi, ví dụ: Sở GD&ĐT tỉnh Long An (b/c))"),
@@ -48,13 +51,22 @@ class DraftForm(forms.Form):
         lines = [line for line in self.cleaned_data["recipients"].splitlines() if line.strip(" -;")]
         if not lines:
             raise forms.ValidationError(_("Cần ít nhất một nơi nhận."))
-        return [dict(zip(("display_name", "purpose"), parse_recipient_line(line), strict=True)) for line in lines]
+        recipients = [dict(zip(("display_name", "purpose"), parse_recipient_line(line), strict=True)) for line in lines]
+        _check_lines([r["display_name"] for r in recipients], limits.RECIPIENTS_MAX, limits.RECIPIENT_MAX)
+        return recipients
 
     def clean_legal_bases(self) -> list[str]:
-        return [line.strip() for line in self.cleaned_data["legal_bases"].splitlines() if line.strip()]
+        lines = [line.strip() for line in self.cleaned_data["legal_bases"].splitlines() if line.strip()]
+        _check_lines(lines, limits.LEGAL_BASES_MAX, limits.LEGAL_BASIS_MAX)
+        return lines
 
     def service_fields(self) -> dict[str, Any]:
         """The cleaned values as documents.services takes them."""
         data = dict(self.cleaned_data)
         data.pop("organization")
         return data
+
+
+def _check_lines(lines: list[str], max_lines: int, max_length: int) -> None:
+    if problem := limits.lines_problem(lines, max_lines=max_lines, max_length=max_length):
+        raise forms.ValidationError(problem)

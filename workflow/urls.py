@@ -1,5 +1,6 @@
 from django.urls import path
 
+import core.converters  # noqa: F401  (registers <id:…>)
 from workflow import views
 
 app_name = "workflow"
@@ -9,10 +10,10 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/bulk/", views.bulk, name="bulk"),
     path("flow/documents/new/", views.new_document, name="new"),
-    path("flow/documents/<int:pk>/edit/", views.edit_document, name="edit"),
-    path("flow/documents/<int:pk>/", views.document_flow, name="document"),
-    path("flow/documents/<int:pk>/act/", views.act, name="act"),
-    path("flow/tasks/<int:task_pk>/", views.task_detail, name="task"),
-    path("flow/tasks/<int:task_pk>/claim/", views.claim, name="claim"),
-    path("flow/tasks/<int:task_pk>/reassign/", views.reassign, name="reassign"),
+    path("flow/documents/<id:pk>/edit/", views.edit_document, name="edit"),
+    path("flow/documents/<id:pk>/", views.document_flow, name="document"),
+    path("flow/documents/<id:pk>/act/", views.act, name="act"),
+    path("flow/tasks/<id:task_pk>/", views.task_detail, name="task"),
+    path("flow/tasks/<id:task_pk>/claim/", views.claim, name="claim"),
+    path("flow/tasks/<id:task_pk>/reassign/", views.reassign, name="reassign"),
 ]

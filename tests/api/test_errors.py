@@ -9,7 +9,7 @@ from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.test import APIClient
 
-from documents.api_errors import exception_handler
+from core.api import exception_handler
 from documents.errors import ConcurrentUpdate, InvalidTransition, PermissionDenied
 from organizations.models import User
 

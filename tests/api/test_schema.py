@@ -33,3 +33,33 @@ def test_schema_and_docs_views_answer() -> None:
     client.force_authenticate(UserFactory())
     assert client.get(reverse("api-schema")).status_code == 200
     assert client.get(reverse("api-docs")).status_code == 200
+
+
+def test_fields_the_api_may_answer_null_are_nullable_in_the_schema() -> None:
+    # given the generated schema
+    from drf_spectacular.generators import SchemaGenerator
+
+    components = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+
+    # then every field the views can answer null says so
+    nullable = {
+        ("DocumentDetailOutput", "dossier"),
+        ("DocumentDetailOutput", "drafting_unit"),
+        ("DocumentDetailOutput", "version"),
+        ("DocumentDetailOutput", "content_hash"),
+        ("DocumentDetailOutput", "signed_content_hash"),
+        ("DocumentOutput", "drafting_unit"),
+        ("InboxDocument", "drafting_unit"),
+        ("MembershipListOutput", "unit"),
+    }
+    assert {(name, field) for name, field in nullable if components[name]["properties"][field].get("nullable")} == (
+        nullable
+    )
+
+
+def test_path_ids_are_bounded_integers_in_the_schema() -> None:
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    (parameter,) = schema["paths"]["/api/documents/{id}/"]["get"]["parameters"]
+    assert (parameter["schema"]["type"], parameter["schema"]["maximum"]) == ("integer", 2**63 - 1)

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
+from core.errors import ValidationFailed
 from documents.importer import ParsedRecipient, PlanParseError, create_draft_from_plan, parse_plan
 from documents.models import Document
 
@@ -275,3 +277,69 @@ def test_import_plan_command_by_abbreviation(office, tmp_path):
     assert "Chưa khớp được người ký" in out.getvalue()
     with pytest.raises(CommandError, match="Không có người dùng"):
         call_command("import_plan", str(path), organization=office.organization.abbreviation, drafter="khong-co")
+
+
+SMALL = (
+    "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO\n{place}, ngày {day} tháng 01 năm 2026\n\nKẾ HOẠCH\n\n"
+    "Tổ chức ngày hội đọc sách năm 2026\n\nI. MỤC ĐÍCH\n\n- Khuyến khích học sinh đọc sách.\n\n"
+    "Nơi nhận:\n- {recipient} (để thực hiện);\n- Lưu: {filing}\n\nTRƯỞNG PHÒNG\n\nVõ Văn Trưởng\n"
+)
+
+
+def small_plan(*, place: str = "Huyện X", day: str = "05", recipient: str = "Các trường", filing: str = "VT.") -> str:
+    return SMALL.format(place=place, day=day, recipient=recipient, filing=filing)
+
+
+def test_a_small_plan_parses():
+    plan = parse_plan(small_plan())
+    assert (plan.place_name, plan.filing_line, plan.recipients) == (
+        "Huyện X",
+        "VT.",
+        [ParsedRecipient("Các trường", "execute")],
+    )
+
+
+def test_a_nul_byte_or_an_impossible_date_is_a_parse_error_not_a_crash():
+    # given texts with a NUL byte, and a date that does not exist
+    # when parsed, then each is refused with a reason
+    with pytest.raises(PlanParseError, match="NUL"):
+        parse_plan(small_plan(recipient="Các trường\x00"))
+    with pytest.raises(PlanParseError, match="Ngày ban hành"):
+        parse_plan(small_plan(day="31").replace("tháng 01", "tháng 02"))
+
+
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [
+        ("place_name", small_plan(place="Huyện " + "X" * 120)),
+        ("filing_line", small_plan(filing="VT, " + "TH, " * 40)),
+        ("recipients", small_plan(recipient="Trường " * 50)),
+    ],
+    ids=["place", "filing", "recipient"],
+)
+def test_over_long_lines_are_refused_naming_the_field_and_nothing_is_written(office, field, text):
+    # given a plan with one line longer than its column
+    plan = parse_plan(text)
+
+    # when a draft is made from it
+    with pytest.raises(ValidationFailed) as refused:
+        create_draft_from_plan(plan=plan, organization=office.organization, drafter=office.drafter)
+
+    # then the refusal names the field, in Vietnamese, and nothing is written
+    assert refused.value.details["field"] == field
+    assert "Dài quá" in refused.value.message
+    assert not Document.objects.exists()
+
+
+def test_the_import_page_shows_the_refusal_and_writes_nothing(client, office):
+    # given the drafter uploads a plan whose recipient line is too long for its column
+    client.force_login(office.drafter)
+    upload = SimpleUploadedFile("ke-hoach.txt", small_plan(recipient="Trường " * 50).encode())
+
+    # when it is posted
+    response = client.post("/import/", {"organization": office.organization.pk, "file": upload})
+
+    # then the page answers with the reason and no document exists
+    assert response.status_code == 200
+    assert "Nơi nhận: Dòng 1: Dài quá 255 ký tự." in response.content.decode()
+    assert not Document.objects.exists()

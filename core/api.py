@@ -1,8 +1,9 @@
-"""Every API error as `{"code": "...", "message": "<tiếng Việt>", "details": {...}}`.
+"""What every app's JSON API shares: the error shape and the pagination.
 
-Wired globally with REST_FRAMEWORK["EXCEPTION_HANDLER"] = "documents.api_errors.exception_handler";
-the document and directory views also use it directly (ApiErrorsMixin), so they answer the same way
-whatever the setting. Bad input never becomes a 500.
+Every API error is `{"code": "...", "message": "<tiếng Việt>", "details": {...}}`. Wired globally with
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "core.api.exception_handler"; the document and directory views also
+use it directly (ApiErrorsMixin), so they answer the same way whatever the setting. Bad input never becomes
+a 500. This module is in the bottom layer: it imports no app of the project but `core`.
 """
 
 from __future__ import annotations
@@ -12,13 +13,17 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import OperationalError
+from django.db.models import QuerySet
 from django.http import Http404
 from django_fsm import ConcurrentTransition
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import set_rollback
+from rest_framework.views import APIView, set_rollback
 
-from documents.errors import ConcurrentUpdate, DomainError
+from core.converters import MAX_ID
+from core.errors import ConcurrentUpdate, DomainError
 
 MESSAGES: dict[type[exceptions.APIException], tuple[str, str]] = {
     exceptions.ValidationError: ("validation_error", "Dữ liệu không hợp lệ."),
@@ -84,3 +89,38 @@ class ApiErrorsMixin:
 
     def get_exception_handler(self):
         return exception_handler
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def paginated(view: APIView, request: Request, queryset: QuerySet, serializer_class: type, **context: Any) -> Response:
+    paginator = view.pagination_class()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True, context=context).data)
+
+
+# --- ids in input: bounded before any query (SQLite cannot compare a column with a number above 2⁶³−1) --
+
+
+def id_field(**kwargs: Any) -> serializers.IntegerField:
+    """An id in a query parameter or a list: 1 to 2⁶³−1, else a 400 naming the field."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class IdRelatedField(serializers.PrimaryKeyRelatedField):
+    """PrimaryKeyRelatedField that takes only a whole number in the id range: huge ids are "not found" (400)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        # bool is an int in Python (True would be id 1); a float would be truncated by the lookup
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            number = int(data)
+        except ValueError:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 0 < number <= MAX_ID:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(number)

@@ -1,8 +1,10 @@
-"""Documents API, mounted under /api/ by config.api_urls (paths below are relative to it)."""
+"""Documents API and inbox, mounted under /api/ by config.api_urls (paths below are relative to it)."""
 
 from django.urls import path
 
-from documents.api import (
+import core.converters  # noqa: F401  (registers <id:…>)
+from workflow.api import (
+    ACTIONS,
     BULK_ACTIONS,
     DocumentActionApi,
     DocumentBulkActionApi,
@@ -12,16 +14,15 @@ from documents.api import (
     DocumentListApi,
     DocumentTypeListApi,
 )
-from documents.api_actions import ACTIONS
 
 app_name = "documents-api"
 urlpatterns = [
     path("documents/", DocumentListApi.as_view(), name="list"),
-    path("documents/<int:pk>/", DocumentDetailApi.as_view(), name="detail"),
-    path("documents/<int:pk>/history/", DocumentHistoryApi.as_view(), name="history"),
-    path("documents/<int:pk>/grants/", DocumentGrantApi.as_view(), name="grants"),
+    path("documents/<id:pk>/", DocumentDetailApi.as_view(), name="detail"),
+    path("documents/<id:pk>/history/", DocumentHistoryApi.as_view(), name="history"),
+    path("documents/<id:pk>/grants/", DocumentGrantApi.as_view(), name="grants"),
     *[
-        path(f"documents/<int:pk>/{action}/", DocumentActionApi.as_view(action_name=action), name=action)
+        path(f"documents/<id:pk>/{action}/", DocumentActionApi.as_view(action_name=action), name=action)
         for action in ACTIONS
     ],
     *[

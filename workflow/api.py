@@ -1,4 +1,7 @@
-"""The JSON API of documents: thin views, nested Input/Output serializers, services and selectors only.
+"""The JSON API of documents and inboxes: thin views, nested Input/Output serializers.
+
+It sits beside the flow (interfaces layer): lifecycle steps go through workflow.actions, inbox rows through
+workflow.selectors, reads through documents.selectors, draft edits through documents.services.
 
 A document the user must not see answers 404; visible but not theirs to act on, 403; wrong state, 409.
 """
@@ -7,18 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from documents import api_actions, permissions, selectors, services
-from documents.api_errors import ApiErrorsMixin
+from core.api import ApiErrorsMixin, IdRelatedField, Pagination, id_field, paginated
+from core.errors import NotFound
+from documents import limits, permissions, selectors
 from documents.dates import vn_today
-from documents.errors import NotFound
 from documents.models import (
     Confidentiality,
     Document,
@@ -30,6 +31,11 @@ from documents.models import (
     Urgency,
 )
 from organizations.models import Organization, SignatureForm, Unit, User
+from workflow import actions as flow_actions
+from workflow import selectors as flow_selectors
+
+ACTIONS = ("submit", "approve", "return", "sign", "register", "issue", "archive", "recall", "cancel")
+BULK_ACTIONS = ("approve", "return", "sign", "register", "issue")
 
 ERRORS = {
     400: OpenApiResponse(description="validation_error: dữ liệu không hợp lệ"),
@@ -37,17 +43,6 @@ ERRORS = {
     404: OpenApiResponse(description="not_found: không có hoặc không được xem"),
     409: OpenApiResponse(description="invalid_transition / concurrent_update: sai trạng thái hoặc vừa bị xử lý"),
 }
-
-
-class Pagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 100
-
-
-def paginated(view: APIView, request: Request, queryset: QuerySet, serializer_class: type, **context: Any) -> Response:
-    paginator = view.pagination_class()
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(serializer_class(page, many=True, context=context).data)
 
 
 def visible_or_404(*, user: Any, pk: int) -> Document:
@@ -83,7 +78,7 @@ class DocumentOutputSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display")
     doc_type = DocumentTypeOutputSerializer()
     organization = OrganizationBriefSerializer()
-    drafting_unit = serializers.CharField(source="drafting_unit.abbreviation", default=None)
+    drafting_unit = serializers.CharField(source="drafting_unit.abbreviation", default=None, allow_null=True)
     drafter = PersonSerializer()
     reviewer = PersonSerializer(allow_null=True)
     signer = PersonSerializer(allow_null=True)
@@ -127,10 +122,10 @@ class RecipientOutputSerializer(serializers.ModelSerializer):
 
 class DocumentDetailOutputSerializer(DocumentOutputSerializer):
     recipients = RecipientOutputSerializer(many=True)
-    version = serializers.IntegerField(source="current_version.number", default=None)
-    content_hash = serializers.CharField(source="current_version.content_hash", default=None)
-    signed_content_hash = serializers.CharField(source="signed_version.content_hash", default=None)
-    dossier = serializers.CharField(source="dossier.code", default=None)
+    version = serializers.IntegerField(source="current_version.number", default=None, allow_null=True)
+    content_hash = serializers.CharField(source="current_version.content_hash", default=None, allow_null=True)
+    signed_content_hash = serializers.CharField(source="signed_version.content_hash", default=None, allow_null=True)
+    dossier = serializers.CharField(source="dossier.code", default=None, allow_null=True)
 
     class Meta(DocumentOutputSerializer.Meta):
         fields = [
@@ -153,36 +148,34 @@ class DocumentDetailOutputSerializer(DocumentOutputSerializer):
 
 
 class RecipientInputSerializer(serializers.Serializer):
-    display_name = serializers.CharField(max_length=255)
+    display_name = serializers.CharField(max_length=limits.RECIPIENT_MAX)
     purpose = serializers.ChoiceField(choices=Purpose.choices, required=False, allow_blank=True, default="")
-    organization = serializers.PrimaryKeyRelatedField(
-        queryset=Organization.objects.all(), required=False, allow_null=True
-    )
-    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
-    person = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+    organization = IdRelatedField(queryset=Organization.objects.all(), required=False, allow_null=True)
+    unit = IdRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
+    person = IdRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
 
 
 class DraftFieldsSerializer(serializers.Serializer):
     """What a drafter writes; every field but `organization` can be changed while it is a draft."""
 
     doc_type = serializers.SlugRelatedField(slug_field="code", queryset=DocumentType.objects.all())
-    subject = serializers.CharField(max_length=500)
-    body = serializers.CharField(required=False, allow_blank=True)
-    legal_bases = serializers.ListField(child=serializers.CharField(max_length=2000), required=False)
-    drafting_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
-    signer = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    subject = serializers.CharField(max_length=limits.SUBJECT_MAX)
+    body = serializers.CharField(required=False, allow_blank=True, max_length=limits.BODY_MAX)
+    legal_bases = serializers.ListField(
+        child=serializers.CharField(max_length=limits.LEGAL_BASIS_MAX),
+        required=False,
+        max_length=limits.LEGAL_BASES_MAX,
     )
-    reviewer = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
-    )
+    drafting_unit = IdRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
+    signer = IdRelatedField(queryset=User.objects.filter(is_active=True), required=False, allow_null=True)
+    reviewer = IdRelatedField(queryset=User.objects.filter(is_active=True), required=False, allow_null=True)
     signature_form = serializers.ChoiceField(choices=SignatureForm.choices, required=False)
     confidentiality = serializers.ChoiceField(choices=Confidentiality.choices, required=False)
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
     deadline = serializers.DateField(required=False, allow_null=True)
-    place_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    filing_line = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    recipients = RecipientInputSerializer(many=True, required=False)
+    place_name = serializers.CharField(max_length=limits.PLACE_NAME_MAX, required=False, allow_blank=True)
+    filing_line = serializers.CharField(max_length=limits.FILING_LINE_MAX, required=False, allow_blank=True)
+    recipients = RecipientInputSerializer(many=True, required=False, max_length=limits.RECIPIENTS_MAX)
 
 
 class FilterSerializer(serializers.Serializer):
@@ -190,7 +183,7 @@ class FilterSerializer(serializers.Serializer):
     type = serializers.CharField(required=False, max_length=40, help_text="Mã loại văn bản, ví dụ ke_hoach.")
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
     confidentiality = serializers.ChoiceField(choices=Confidentiality.choices, required=False)
-    organization = serializers.IntegerField(required=False, min_value=1)
+    organization = id_field(required=False)
     q = serializers.CharField(required=False, max_length=200, help_text="Tìm trong trích yếu.")
     deadline_from = serializers.DateField(required=False)
     deadline_to = serializers.DateField(required=False)
@@ -216,7 +209,7 @@ class DocumentListApi(ApiErrorsMixin, APIView):
 
     @extend_schema_serializer(component_name="DocumentCreateInput")
     class InputSerializer(DraftFieldsSerializer):
-        organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+        organization = IdRelatedField(queryset=Organization.objects.all())
 
     OutputSerializer = DocumentOutputSerializer
 
@@ -241,7 +234,7 @@ class DocumentListApi(ApiErrorsMixin, APIView):
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         fields["recipients"] = [dict(line) for line in fields.get("recipients", [])]
-        document = api_actions.create_document(actor=request.user, **fields)
+        document = flow_actions.create_document(actor=request.user, **fields)
         document = visible_or_404(user=request.user, pk=document.pk)
         return Response(DocumentDetailOutputSerializer(document).data, status=status.HTTP_201_CREATED)
 
@@ -271,7 +264,7 @@ class DocumentDetailApi(ApiErrorsMixin, APIView):
         recipients = changes.pop("recipients", None)
         if recipients is not None:
             recipients = [dict(line) for line in recipients]
-        services.document_update_draft(document=document, actor=request.user, recipients=recipients, **changes)
+        flow_actions.edit_draft(document=document, actor=request.user, recipients=recipients, **changes)
         return Response(self.OutputSerializer(visible_or_404(user=request.user, pk=pk)).data)
 
 
@@ -282,15 +275,15 @@ class DocumentActionApi(ApiErrorsMixin, APIView):
 
     @extend_schema_serializer(component_name="DocumentActionInput")
     class InputSerializer(serializers.Serializer):
-        comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
-        reviewer = serializers.PrimaryKeyRelatedField(
+        comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.COMMENT_MAX)
+        reviewer = IdRelatedField(
             queryset=User.objects.filter(is_active=True), required=False, allow_null=True, help_text="Khi trình."
         )
-        dossier = serializers.PrimaryKeyRelatedField(
+        dossier = IdRelatedField(
             queryset=Dossier.objects.all(), required=False, allow_null=True, help_text="Khi lưu hồ sơ."
         )
         reason = serializers.CharField(
-            required=False, allow_blank=True, max_length=2000, help_text="Khi thu hồi hoặc hủy."
+            required=False, allow_blank=True, max_length=limits.COMMENT_MAX, help_text="Khi thu hồi hoặc hủy."
         )
 
     OutputSerializer = DocumentDetailOutputSerializer
@@ -300,15 +293,12 @@ class DocumentActionApi(ApiErrorsMixin, APIView):
         document = visible_or_404(user=request.user, pk=pk)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        params = dict(serializer.validated_data)
-        document = api_actions.run_action(
+        params = {name: value for name, value in serializer.validated_data.items() if value is not None}
+        document = flow_actions.perform(
             document=document, actor=request.user, action=self.action_name, comment=params.pop("comment"), **params
         )
         shown = selectors.document_get_visible(user=request.user, pk=document.pk) or document
         return Response(self.OutputSerializer(shown).data)
-
-
-BULK_ACTIONS = ("approve", "return", "sign", "register", "issue")
 
 
 class DocumentBulkActionApi(ApiErrorsMixin, APIView):
@@ -318,8 +308,8 @@ class DocumentBulkActionApi(ApiErrorsMixin, APIView):
 
     @extend_schema_serializer(component_name="DocumentBulkActionInput")
     class InputSerializer(serializers.Serializer):
-        ids = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=200)
-        comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+        ids = serializers.ListField(child=id_field(), allow_empty=False, max_length=200)
+        comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.COMMENT_MAX)
 
     @extend_schema_serializer(component_name="DocumentBulkActionOutput")
     class OutputSerializer(serializers.Serializer):
@@ -337,12 +327,15 @@ class DocumentBulkActionApi(ApiErrorsMixin, APIView):
         serializer.is_valid(raise_exception=True)
         ids = list(dict.fromkeys(serializer.validated_data["ids"]))
         visible = {d.pk: d for d in selectors.visible_documents(user=request.user).filter(pk__in=ids)}
-        done, failed = api_actions.run_bulk(
+        # each document in its own transaction: one refusal stops only itself
+        results = flow_actions.bulk_perform(
             documents=[visible[pk] for pk in ids if pk in visible],
             actor=request.user,
             action=self.action_name,
             comment=serializer.validated_data["comment"],
         )
+        done = [result.document_id for result in results if result.ok]
+        failed = [{"id": r.document_id, "code": r.code, "message": r.message} for r in results if not r.ok]
         missing = [
             {"id": pk, "code": NotFound.code, "message": "Không tìm thấy văn bản."} for pk in ids if pk not in visible
         ]
@@ -402,7 +395,7 @@ class DocumentGrantApi(ApiErrorsMixin, APIView):
 
     @extend_schema_serializer(component_name="DocumentGrantInput")
     class InputSerializer(serializers.Serializer):
-        user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+        user = IdRelatedField(queryset=User.objects.all())
 
     @extend_schema(request=InputSerializer, responses={204: None, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
@@ -442,7 +435,7 @@ class InboxDocumentSerializer(serializers.Serializer):
     status_display = serializers.CharField(source="get_status_display")
     doc_type = DocumentTypeOutputSerializer()
     organization = OrganizationBriefSerializer()
-    drafting_unit = serializers.CharField(source="drafting_unit.abbreviation", default=None)
+    drafting_unit = serializers.CharField(source="drafting_unit.abbreviation", default=None, allow_null=True)
     drafter = PersonSerializer()
     urgency = serializers.CharField()
     confidentiality = serializers.CharField()
@@ -457,14 +450,12 @@ class InboxApi(ApiErrorsMixin, APIView):
 
     @extend_schema_serializer(component_name="InboxFilter")
     class FilterSerializer(serializers.Serializer):
-        kind = serializers.ChoiceField(choices=list(api_actions.INBOX_KINDS), required=False, default="assigned")
+        kind = serializers.ChoiceField(choices=list(flow_selectors.KINDS), required=False, default="assigned")
         urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
         type = serializers.CharField(required=False, max_length=40, help_text="Mã loại văn bản.")
-        organization = serializers.IntegerField(required=False, min_value=1)
+        organization = id_field(required=False)
         overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
-        ordering = serializers.ChoiceField(
-            choices=list(api_actions.INBOX_ORDERINGS), required=False, default="deadline"
-        )
+        ordering = serializers.ChoiceField(choices=list(flow_selectors.ORDERINGS), required=False, default="deadline")
 
     @extend_schema_serializer(component_name="InboxRow")
     class OutputSerializer(serializers.Serializer):
@@ -489,5 +480,5 @@ class InboxApi(ApiErrorsMixin, APIView):
     def get(self, request: Request) -> Response:
         filters = _query(self.FilterSerializer, request)
         filters["doc_type"] = filters.pop("type", None)
-        rows = api_actions.inbox(user=request.user, **filters)
+        rows = flow_selectors.inbox_for(user=request.user, **filters)
         return paginated(self, request, rows, self.OutputSerializer)
