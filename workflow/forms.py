@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from documents import limits
 from documents.importer import parse_recipient_line
 from documents.models import Confidentiality, DocumentType, Urgency
-from organizations.models import Membership, Organization, Role, SignatureForm, User
+from organizations.models import Organization, SignatureForm, User
+from organizations.selectors import eligible_signers
 
 
 class DraftForm(forms.Form):
@@ -35,14 +37,16 @@ class DraftForm(forms.Form):
     confidentiality = forms.ChoiceField(label=_("Độ mật"), choices=Confidentiality.choices)
     deadline = forms.DateField(label=_("Hạn xử lý"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args: Any, organizations: list[Organization], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organizations: list[Organization], drafter: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         ids = [o.pk for o in organizations]
         self.fields["organization"].queryset = Organization.objects.filter(pk__in=ids)
-        leaders = Membership.objects.filter(
-            organization_id__in=ids, role__in=(Role.HEAD, Role.DEPUTY), is_active=True
-        ).values("user_id")
-        self.fields["signer"].queryset = User.objects.filter(pk__in=leaders).order_by("full_name")
+        # The people the services accept as signer (organizations.selectors.eligible_signers), nobody else.
+        signers = Q(pk__in=[])
+        for organization_id in ids:
+            eligible = eligible_signers(organization_id=organization_id, drafter_id=drafter.pk)
+            signers |= Q(pk__in=eligible.values("pk"))
+        self.fields["signer"].queryset = User.objects.filter(signers).order_by("full_name")
         self.fields["signer"].label_from_instance = lambda user: user.display_name
         if len(organizations) == 1:
             self.fields["organization"].initial = organizations[0].pk

@@ -310,7 +310,7 @@ def new_document(request: HttpRequest) -> HttpResponse:
     organizations = _drafting_organizations(request.user)
     if not organizations:
         return _error_page(request, PermissionDenied("Bạn không soạn văn bản cho cơ quan nào."))
-    form = DraftForm(request.POST or None, organizations=organizations)
+    form = DraftForm(request.POST or None, organizations=organizations, drafter=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             document = actions.create_document(
@@ -347,7 +347,9 @@ def edit_document(request: HttpRequest, pk: int) -> HttpResponse:
         "confidentiality": document.confidentiality,
         "deadline": document.deadline,
     }
-    form = DraftForm(request.POST or None, initial=initial, organizations=[document.organization])
+    form = DraftForm(
+        request.POST or None, initial=initial, organizations=[document.organization], drafter=document.drafter
+    )
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
         try:

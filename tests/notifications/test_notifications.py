@@ -9,7 +9,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
-from channels.layers import channel_layers
+from channels.layers import channel_layers, get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
@@ -19,6 +19,7 @@ from documents import services
 from documents.permissions import grant_view, revoke_view
 from notifications.consumers import NotificationConsumer
 from notifications.models import Notification
+from notifications.services import group_for
 from tests.factories import Office, advance, make_draft, make_office
 
 
@@ -180,8 +181,27 @@ def test_an_expired_session_closes_the_socket_on_the_next_push() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_deactivated_account_closes_the_socket_on_the_next_push() -> None:
+    # given the deputy's open socket and a notification already stored for them
     office = make_office()
-    received = push_after(office, lambda client: deactivate(office.deputy))
+    document = advance(make_draft(office), office, to="in_review")
+    stored = Notification.objects.get(recipient=office.deputy, document=document)
+    communicator, _client = signed_in_socket(office.deputy)
+
+    async def scenario() -> list[dict]:
+        connected, _ = await communicator.connect()
+        assert connected
+        assert (await communicator.receive_json_from())["type"] == "hello"
+        # when the account is deactivated and the notification is pushed again
+        await database_sync_to_async(deactivate)(office.deputy)
+        await get_channel_layer().group_send(
+            group_for(office.deputy.pk), {"type": "notification.message", "id": stored.pk}
+        )
+        received = await outputs_until_quiet(communicator)
+        await communicator.disconnect()
+        return received
+
+    received = async_to_sync(scenario)()
+    # then the socket is closed and nothing is delivered
     assert received[0] == {"type": "websocket.close", "code": 4401}
     assert [m for m in received if m["type"] == "websocket.send"] == []
 
@@ -226,4 +246,3 @@ def test_notifications_of_a_document_no_longer_readable_are_not_shown() -> None:
     revoke_view(document=document, user=reader, actor=office.head)
     # then the notification, which carries the trích yếu, is no longer shown nor counted
     assert client.get("/api/notifications/").json() == {"unread": 0, "results": []}
-

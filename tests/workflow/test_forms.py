@@ -45,7 +45,7 @@ BAD = {
 @pytest.mark.parametrize(("field", "changes"), BAD.values(), ids=BAD.keys())
 def test_the_form_names_the_bad_field(office: Office, field: str, changes: dict) -> None:
     # when the form is filled with one bad value
-    form = DraftForm(typed(office, **changes), organizations=[office.organization])
+    form = DraftForm(typed(office, **changes), organizations=[office.organization], drafter=office.drafter)
     # then only that field has an error
     assert not form.is_valid()
     assert list(form.errors) == [field]
@@ -64,5 +64,17 @@ def test_the_new_plan_page_refuses_an_over_long_recipient_line_and_writes_nothin
 
 
 def test_a_good_form_is_valid(office: Office) -> None:
-    form = DraftForm(typed(office), organizations=[office.organization])
+    form = DraftForm(typed(office), organizations=[office.organization], drafter=office.drafter)
     assert form.is_valid(), form.errors
+
+
+def test_the_form_offers_as_signer_only_those_the_services_accept(office: Office) -> None:
+    # given the office's people
+    form = DraftForm(organizations=[office.organization], drafter=office.drafter)
+    # when the drafter opens the form, then the signer list holds the head and the deputy alone
+    offered = set(form.fields["signer"].queryset)
+    assert offered == {office.head, office.deputy}
+    # and a deputy drafting does not see themselves
+    assert office.deputy not in set(
+        DraftForm(organizations=[office.organization], drafter=office.deputy).fields["signer"].queryset
+    )
