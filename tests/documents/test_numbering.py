@@ -49,7 +49,7 @@ def signed_documents(office: Office, count: int, **fields: object) -> list[Docum
 
 
 def at_vietnam_time(monkeypatch: pytest.MonkeyPatch, moment: dt.datetime) -> None:
-    monkeypatch.setattr("documents.services.vn_now", lambda: moment.astimezone(VIETNAM))
+    monkeypatch.setattr("documents.services.registration.vn_now", lambda: moment.astimezone(VIETNAM))
 
 
 @pytest.mark.django_db

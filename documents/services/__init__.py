@@ -1,0 +1,44 @@
+"""The only code that changes a document. One function per use case, each in one transaction:
+
+check permission → FSM transition → side data (version hash, number) → audit event → domain event on commit.
+
+Every function takes the acting user as `actor`, locks the document row (documents.locks) and works on
+the locked, fresh row, so a stale instance passed in can never win a race.
+"""
+
+from documents.services.closing import document_archive, document_cancel, document_recall
+from documents.services.consultation import document_give_opinion, document_request_opinions
+from documents.services.delivery import delivery_acknowledge
+from documents.services.dossiers import dossier_open
+from documents.services.drafting import DRAFTING_ROLES, EDITABLE_FIELDS, document_create, document_update_draft
+from documents.services.registration import document_issue, document_register
+from documents.services.review import (
+    document_approve,
+    document_change_reviewer,
+    document_return,
+    document_submit,
+    document_unit_approve,
+)
+from documents.services.signature import document_sign
+
+__all__ = [
+    "DRAFTING_ROLES",
+    "EDITABLE_FIELDS",
+    "delivery_acknowledge",
+    "document_approve",
+    "document_archive",
+    "document_cancel",
+    "document_change_reviewer",
+    "document_create",
+    "document_give_opinion",
+    "document_issue",
+    "document_recall",
+    "document_register",
+    "document_request_opinions",
+    "document_return",
+    "document_sign",
+    "document_submit",
+    "document_unit_approve",
+    "document_update_draft",
+    "dossier_open",
+]

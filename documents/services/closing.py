@@ -1,0 +1,86 @@
+"""A document's end: filed into a dossier, recalled after issue, or cancelled before its signature."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from documents.errors import ValidationFailed
+from documents.locks import lock_document
+from documents.models import DeliveryStatus, Document, Dossier
+from documents.permissions import end_grants, may_cancel, may_recall
+from documents.services._common import _finish, _require, _save, _transition
+from organizations.models import Role
+from organizations.selectors import membership_of, roles_in
+
+
+@transaction.atomic
+def document_archive(*, document: Document, actor: Any, dossier: Dossier) -> Document:
+    """Filed into a hồ sơ of the same organization by its clerk or the drafting unit."""
+    document = lock_document(document.pk)
+    roles = roles_in(user=actor, organization_id=document.organization_id)
+    membership = membership_of(user=actor, organization_id=document.organization_id)
+    in_drafting_unit = bool(
+        membership
+        and membership.role != Role.AUDITOR
+        and document.drafting_unit_id
+        and membership.unit_id == document.drafting_unit_id
+    )
+    _require(
+        Role.CLERK in roles or in_drafting_unit or document.drafter_id == getattr(actor, "pk", None),
+        "Chỉ văn thư hoặc đơn vị soạn thảo được lưu văn bản vào hồ sơ.",
+    )
+    from_state = _transition(document, "archive")
+    if dossier.organization_id != document.organization_id:
+        raise ValidationFailed("Hồ sơ không thuộc cơ quan ban hành.", details={"field": "dossier"})
+    if dossier.is_closed:
+        raise ValidationFailed("Hồ sơ đã kết thúc, không thể lưu thêm văn bản.", details={"field": "dossier"})
+    document.dossier = dossier
+    _save(document, ["dossier"])
+    return _finish(
+        document,
+        actor=actor,
+        action="document.archive",
+        event="document_archived",
+        from_state=from_state,
+        details={"dossier": dossier.code, "retention": dossier.retention_label},
+    )
+
+
+@transaction.atomic
+def document_recall(*, document: Document, actor: Any, reason: str) -> Document:
+    """The head recalls an issued document; every delivery is marked recalled and recipients notified."""
+    if not reason or not reason.strip():
+        raise ValidationFailed("Thu hồi văn bản phải ghi rõ lý do.", details={"field": "reason"})
+    document = lock_document(document.pk)
+    _require(may_recall(actor, document), "Chỉ người đứng đầu cơ quan được thu hồi văn bản.")
+    from_state = _transition(document, "recall")
+    recalled = document.deliveries.update(status=DeliveryStatus.RECALLED)
+    _save(document, [])
+    return _finish(
+        document,
+        actor=actor,
+        action="document.recall",
+        event="document_recalled",
+        from_state=from_state,
+        details={"reason": reason.strip(), "deliveries": recalled},
+    )
+
+
+@transaction.atomic
+def document_cancel(*, document: Document, actor: Any, reason: str = "") -> Document:
+    """The drafter or the head abandons a draft or a document still in review."""
+    document = lock_document(document.pk)
+    _require(may_cancel(actor, document), "Chỉ người soạn thảo hoặc người đứng đầu được hủy văn bản.")
+    from_state = _transition(document, "cancel")
+    _save(document, [])
+    ended = end_grants(document=document)
+    return _finish(
+        document,
+        actor=actor,
+        action="document.cancel",
+        event="document_cancelled",
+        from_state=from_state,
+        details={"reason": reason.strip(), **({"grants_ended": ended} if ended else {})},
+    )

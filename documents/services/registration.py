@@ -1,0 +1,76 @@
+"""Registration and issue, by the clerk: the number and date, then one delivery per recipient line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from documents.dates import vn_now
+from documents.errors import ValidationFailed
+from documents.locks import lock_document
+from documents.models import ArtifactKind, Delivery, Document
+from documents.numbering import allocate_number, format_code
+from documents.services._common import _finish, _require, _save, _store_artifact, _transition
+from organizations.models import Role
+from organizations.selectors import has_role
+
+
+def _require_clerk(document: Document, actor: Any) -> None:
+    _require(
+        has_role(user=actor, organization_id=document.organization_id, roles=(Role.CLERK,)),
+        "Chỉ văn thư của cơ quan ban hành mới được thực hiện thao tác này.",
+    )
+
+
+@transaction.atomic
+def document_register(*, document: Document, actor: Any) -> Document:
+    """The clerk gives the number and date. The counter is locked last and held only until commit."""
+    document = lock_document(document.pk)
+    _require_clerk(document, actor)
+    from_state = _transition(document, "register_number")
+    if document.signed_version_id is None or document.signed_version_id != document.current_version_id:
+        raise ValidationFailed("Văn bản chưa có bản đã ký hợp lệ.")
+    now = vn_now()
+    document.number_year = now.year
+    document.issue_date = now.date()
+    document.registered_at = now
+    # Taken last: the counter row stays locked only for the few statements before commit.
+    document.number = allocate_number(
+        organization_id=document.organization_id, register=document.register, year=now.year
+    )
+    document.code = format_code(document, document.number)
+    _save(document, ["number_year", "issue_date", "registered_at", "number", "code"])
+    return _finish(
+        document,
+        actor=actor,
+        action="document.register",
+        event="document_registered",
+        from_state=from_state,
+        details={
+            "number": document.number,
+            "code": document.code,
+            "register": document.register,
+            "issue_date": document.issue_date.isoformat(),
+        },
+    )
+
+
+@transaction.atomic
+def document_issue(*, document: Document, actor: Any, issued_pdf: bytes | None = None) -> Document:
+    """The clerk sends it: one Delivery per "Nơi nhận" line; the issued PDF is what recipients get."""
+    document = lock_document(document.pk)
+    _require_clerk(document, actor)
+    from_state = _transition(document, "issue")
+    now = vn_now()
+    document.issued_at = now
+    Delivery.objects.bulk_create(
+        [Delivery(document=document, recipient=recipient, sent_at=now) for recipient in document.recipients.all()]
+    )
+    details: dict[str, Any] = {"deliveries": document.recipients.count()}
+    if issued_pdf is not None:
+        details["pdf_sha256"] = _store_artifact(document, ArtifactKind.ISSUED, issued_pdf)
+    _save(document, ["issued_at"])
+    return _finish(
+        document, actor=actor, action="document.issue", event="document_issued", from_state=from_state, details=details
+    )
