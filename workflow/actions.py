@@ -28,6 +28,7 @@ from documents.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from documents.limits import check_comment
 from documents.models import Document, Status
 from organizations.models import Unit
 from workflow import assignment
@@ -170,6 +171,8 @@ def perform(*, document: Document, actor: Any, action: str, comment: str = "", *
         raise ValidationFailed(f"Thao tác “{action}” không có.", details={"action": action})
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied()
+    check_comment(value=comment)  # every interface's comment, before anything is locked or written
+    check_comment(value=params.get("reason"), field="reason")
     if document.status == Status.DRAFT and action in ("submit", "cancel") and document.drafter_id == actor.pk:
         start_process(document=document, actor=actor)  # documents made before the flow existed
     process = process_of(document)

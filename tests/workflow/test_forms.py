@@ -66,3 +66,18 @@ def test_the_new_plan_page_refuses_an_over_long_recipient_line_and_writes_nothin
 def test_a_good_form_is_valid(office: Office) -> None:
     form = DraftForm(typed(office), organizations=[office.organization])
     assert form.is_valid(), form.errors
+
+
+@pytest.mark.parametrize("comment", ["Hủy vì trùng\x00", "x" * (limits.COMMENT_MAX + 1)], ids=["nul", "long"])
+def test_a_bad_comment_on_the_act_page_is_refused_and_changes_nothing(office: Office, comment: str) -> None:
+    # given a draft whose drafter cancels it from the document page
+    from tests.factories import start_draft
+
+    document = start_draft(office)
+    client = Client()
+    client.force_login(office.drafter)
+    # when the comment (the reason) holds a NUL byte or is too long
+    response = client.post(reverse("workflow:act", args=[document.pk]), {"action": "cancel", "comment": comment})
+    # then the page refuses it (it was a 500 on PostgreSQL) and the draft is still a draft
+    assert response.status_code == 400
+    assert Document.objects.get(pk=document.pk).status == "draft"
