@@ -34,6 +34,8 @@ LABELS = {
     "filing_line": gettext_lazy("Nơi lưu"),
     "legal_bases": gettext_lazy("Căn cứ"),
     "recipients": gettext_lazy("Nơi nhận"),
+    "comment": gettext_lazy("Ý kiến"),
+    "reason": gettext_lazy("Lý do"),
 }
 
 
@@ -82,3 +84,9 @@ def check_draft(*, values: Mapping[str, Any], recipients: Iterable[Mapping[str, 
     if problems:
         name = next(iter(problems))
         raise ValidationFailed(f"{LABELS[name]}: {problems[name]}", details={"field": name, "errors": problems})
+
+
+def check_comment(*, value: Any, field: str = "comment") -> None:
+    """A comment or reason on an action: it goes into the audit log (jsonb), where a NUL byte cannot go."""
+    if isinstance(value, str) and (problem := text_problem(value, max_length=COMMENT_MAX)):
+        raise ValidationFailed(f"{LABELS[field]}: {problem}", details={"field": field})

@@ -73,8 +73,10 @@ for who in drafter clerk; do
         --report junit,ndjson --report-dir "${REPORT_DIR}/${who}" \
         || status=$?
 done
-if grep -q "Traceback" "$LOG"; then
-    echo "== server tracebacks =="
-    grep -B2 -A30 "Traceback" "$LOG" | head -200
+# 4xx such as TooManyFieldsSent are logged with a traceback too; only a 500 is worth showing
+if grep -q "Internal Server Error" "$LOG"; then
+    echo "== server errors =="
+    grep -A40 "Internal Server Error" "$LOG" | head -200
+    status=1
 fi
 exit "$status"

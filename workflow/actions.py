@@ -28,6 +28,7 @@ from documents.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from documents.limits import check_comment
 from documents.models import Document, Status
 from documents.permissions import can_view
 from workflow import assignment
@@ -176,6 +177,8 @@ def perform(*, document: Document, actor: Any, action: str, comment: str = "", *
     if action not in ACTIONS:
         raise ValidationFailed(f"Thao tác “{action}” không có.", details={"action": action})
     require_visible(document=document, actor=actor)
+    check_comment(value=comment)  # every interface's comment, before anything is locked or written
+    check_comment(value=params.get("reason"), field="reason")
     if document.status == Status.DRAFT and action in ("submit", "cancel") and document.drafter_id == actor.pk:
         start_process(document=document, actor=actor)  # documents made before the flow existed
     process = process_of(document)

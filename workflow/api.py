@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +25,7 @@ from rest_framework.views import APIView
 from core.api import ApiErrorsMixin, IdRelatedField, Pagination, id_field, paginated
 from core.errors import NotFound
 from documents import limits, permissions, selectors
+from documents.catalog import DOCUMENT_TYPES
 from documents.dates import vn_today
 from documents.models import (
     Confidentiality,
@@ -155,10 +162,15 @@ class RecipientInputSerializer(serializers.Serializer):
     person = IdRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
 
 
+@extend_schema_field({"type": "string", "enum": [code for code, _, _ in DOCUMENT_TYPES]})
+class DocumentTypeCodeField(serializers.SlugRelatedField):
+    """A type by its code; the schema lists the catalogue's codes (the types a migration loads)."""
+
+
 class DraftFieldsSerializer(serializers.Serializer):
     """What a drafter writes; every field but `organization` can be changed while it is a draft."""
 
-    doc_type = serializers.SlugRelatedField(slug_field="code", queryset=DocumentType.objects.all())
+    doc_type = DocumentTypeCodeField(slug_field="code", queryset=DocumentType.objects.all())
     subject = serializers.CharField(max_length=limits.SUBJECT_MAX)
     body = serializers.CharField(required=False, allow_blank=True, max_length=limits.BODY_MAX)
     legal_bases = serializers.ListField(

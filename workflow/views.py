@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.converters import MAX_ID
 from documents.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from documents.models import Document, DocumentType, Dossier, Status, Urgency
 from documents.permissions import check_edit, may_cancel, may_recall
@@ -76,13 +77,14 @@ def _next_url(request: HttpRequest, *, default: str) -> str:
     return default
 
 
-MAX_ID = 2**63 - 1
-
-
 def _id_param(value: str | None) -> int | None:
-    """An id from a form or query string: digits within the database's bigint, else None (never a 500)."""
+    """An id from a form or query string: ASCII digits within the database's bigint, else None (never a 500:
+    "²".isdigit() is true but int("²") fails; 2⁶⁴ overflows SQLite)."""
     value = (value or "").strip()
-    return int(value) if value.isdigit() and 0 < int(value) <= MAX_ID else None
+    if not (value.isascii() and value.isdigit() and len(value) <= len(str(MAX_ID))):
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
 
 
 def _text_param(value: str | None, *, max_length: int = 50) -> str | None:

@@ -63,3 +63,12 @@ def test_path_ids_are_bounded_integers_in_the_schema() -> None:
     schema = SchemaGenerator().get_schema(request=None, public=True)
     (parameter,) = schema["paths"]["/api/documents/{id}/"]["get"]["parameters"]
     assert (parameter["schema"]["type"], parameter["schema"]["maximum"]) == ("integer", 2**63 - 1)
+
+
+def test_a_draft_type_is_one_of_the_catalogue_codes_in_the_schema() -> None:
+    from drf_spectacular.generators import SchemaGenerator
+
+    components = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+    field = components["DocumentCreateInput"]["properties"]["doc_type"]
+    enum = components[field["$ref"].rsplit("/", 1)[-1]]["enum"] if "$ref" in field else field["enum"]
+    assert "ke_hoach" in enum

@@ -78,3 +78,18 @@ def test_the_form_offers_as_signer_only_those_the_services_accept(office: Office
     assert office.deputy not in set(
         DraftForm(organizations=[office.organization], drafter=office.deputy).fields["signer"].queryset
     )
+
+
+@pytest.mark.parametrize("comment", ["Hủy vì trùng\x00", "x" * (limits.COMMENT_MAX + 1)], ids=["nul", "long"])
+def test_a_bad_comment_on_the_act_page_is_refused_and_changes_nothing(office: Office, comment: str) -> None:
+    # given a draft whose drafter cancels it from the document page
+    from tests.factories import start_draft
+
+    document = start_draft(office)
+    client = Client()
+    client.force_login(office.drafter)
+    # when the comment (the reason) holds a NUL byte or is too long
+    response = client.post(reverse("workflow:act", args=[document.pk]), {"action": "cancel", "comment": comment})
+    # then the page refuses it (it was a 500 on PostgreSQL) and the draft is still a draft
+    assert response.status_code == 400
+    assert Document.objects.get(pk=document.pk).status == "draft"

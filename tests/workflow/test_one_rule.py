@@ -349,3 +349,20 @@ def test_recipients_of_an_issued_document_read_its_page() -> None:
     recipient = page_client(scene.people["recipient"])
     assert recipient.get(reverse("workflow:document", args=[scene.document.pk])).status_code == 200
     assert recipient.get(reverse("signing:document-pdf", args=[scene.document.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("bad", ["18446744073709551616", "²", "٣", "-1", "0", "1e3"])
+def test_ids_in_forms_and_query_strings_never_give_a_500(bad: str) -> None:
+    # given a deputy with a document in review
+    scene = scene_in("in_review", Confidentiality.NORMAL)
+    deputy = page_client(scene.office.deputy)
+    # when ids that are not database ids arrive in the inbox filter, the bulk form and the act form
+    answers = [
+        deputy.get(reverse("workflow:inbox"), {"organization": bad}).status_code,
+        deputy.post(reverse("workflow:bulk"), {"action": "approve", "document": [bad]}).status_code,
+        deputy.post(
+            reverse("workflow:act", args=[scene.document.pk]), {"action": "approve", "consult_units": [bad]}
+        ).status_code,
+    ]
+    # then each is a page or a clear refusal, never a server error
+    assert all(code < 500 for code in answers), answers
