@@ -9,7 +9,7 @@ from organizations.models import Membership
 
 
 def drafting_organizations(*, user: Any) -> list[Any]:
-    memberships = Membership.objects.filter(
-        user=user, is_active=True, role__in=DRAFTING_ROLES
-    ).select_related("organization")
+    memberships = Membership.objects.filter(user=user, is_active=True, role__in=DRAFTING_ROLES).select_related(
+        "organization"
+    )
     return sorted({m.organization for m in memberships}, key=lambda o: o.name)
