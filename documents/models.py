@@ -52,6 +52,8 @@ class Register(models.TextChoices):
 
     REGULAR = "regular", _("Sổ văn bản đi")
     SECRET = "secret", _("Sổ văn bản mật")
+    INCOMING = "incoming", _("Sổ văn bản đến")
+    INCOMING_SECRET = "in_secret", _("Sổ văn bản mật đến")
 
 
 class Confidentiality(models.TextChoices):
@@ -270,6 +272,10 @@ class Recipient(models.Model):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A named group of the issuing organization ("Các trường trực thuộc"), expanded when issued.
+    group = models.ForeignKey(
+        "organizations.RecipientGroup", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # The line as printed ("Sở GD&ĐT tỉnh Long An"); for an external recipient it is all there is.
     display_name = models.CharField(_("tên nơi nhận"), max_length=255)
     purpose = models.CharField(_("mục đích"), max_length=10, choices=Purpose.choices, blank=True, default="")
@@ -293,7 +299,7 @@ class Recipient(models.Model):
 
     @property
     def is_internal(self) -> bool:
-        return bool(self.organization_id or self.unit_id or self.person_id)
+        return bool(self.organization_id or self.unit_id or self.person_id or self.group_id)
 
 
 class NumberCounter(models.Model):
@@ -347,24 +353,66 @@ class Dossier(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    """Close to the edXML status codes a recipient sends back."""
+    """Where one sending stands, named after the edXML status codes a recipient sends back (RULES.md)."""
 
-    SENT = "sent", _("Đã gửi")
-    RECEIVED = "received", _("Đã đến (01)")
+    QUEUED = "queued", _("Chờ gửi ra ngoài hệ thống")
+    ARRIVED = "arrived", _("Đã đến, chờ tiếp nhận (01)")
     REFUSED = "refused", _("Từ chối (02)")
-    ACKNOWLEDGED = "acknowledged", _("Đã tiếp nhận (03)")
-    RECALLED = "recalled", _("Đã thu hồi")
+    ACCEPTED = "accepted", _("Đã tiếp nhận (03)")
+    ASSIGNED = "assigned", _("Đã phân công (04)")
+    IN_PROGRESS = "in_progress", _("Đang xử lý (05)")
+    DONE = "done", _("Đã xử lý xong (06)")
+    RECALL_REQUESTED = "recall_asked", _("Bên gửi đề nghị thu hồi (13)")
+    RECALLED = "recalled", _("Đồng ý thu hồi (15)")
+    RECALL_REFUSED = "recall_refused", _("Từ chối thu hồi (16)")
+
+
+# The exchange's status code of each state (QCVN 102:2016; "queued" has none: nothing was sent yet).
+EXCHANGE_CODES = {
+    DeliveryStatus.ARRIVED: "01",
+    DeliveryStatus.REFUSED: "02",
+    DeliveryStatus.ACCEPTED: "03",
+    DeliveryStatus.ASSIGNED: "04",
+    DeliveryStatus.IN_PROGRESS: "05",
+    DeliveryStatus.DONE: "06",
+    DeliveryStatus.RECALL_REQUESTED: "13",
+    DeliveryStatus.RECALLED: "15",
+    DeliveryStatus.RECALL_REFUSED: "16",
+}
+
+
+class DeliveryKind(models.TextChoices):
+    ORGANIZATION = "organization", _("Cơ quan trong hệ thống (văn thư tiếp nhận)")
+    UNIT = "unit", _("Đơn vị của cơ quan ban hành")
+    PERSON = "person", _("Cá nhân")
+    EXTERNAL = "external", _("Ngoài hệ thống (liên thông, thư điện tử, giấy)")
 
 
 class Delivery(models.Model):
-    """One sending of an issued document to one recipient line."""
+    """One sending of an issued document to one addressee, after the "Nơi nhận" line was expanded.
+
+    A group line ("Các trường trực thuộc") makes one Delivery per member. `target` ("o:12", "u:3", "p:7",
+    "x:<line id>") is unique per document: issuing again, or a retry after a crash, never makes a second one.
+    """
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="deliveries")
-    recipient = models.OneToOneField(Recipient, on_delete=models.CASCADE, related_name="delivery")
+    recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="deliveries")
+    kind = models.CharField(_("loại nơi nhận"), max_length=12, choices=DeliveryKind.choices)
+    target = models.CharField(max_length=32)
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="deliveries"
+    )
+    unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="deliveries"
+    )
     status = models.CharField(
-        _("trạng thái"), max_length=14, choices=DeliveryStatus.choices, default=DeliveryStatus.SENT
+        _("trạng thái"), max_length=14, choices=DeliveryStatus.choices, default=DeliveryStatus.ARRIVED
     )
     sent_at = models.DateTimeField(_("ngày gửi"))
+    status_at = models.DateTimeField(_("thời điểm trạng thái"))
+    # The recipient's reason for a refusal (02, 16), shown to the sender.
+    note = models.TextField(_("ghi chú"), blank=True)
     acknowledged_at = models.DateTimeField(_("ngày tiếp nhận"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -373,10 +421,69 @@ class Delivery(models.Model):
     class Meta:
         verbose_name = _("phát hành")
         verbose_name_plural = _("phát hành")
-        ordering = ["document", "recipient__position"]
+        ordering = ["document", "recipient__position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["document", "target"], name="delivery_target_unique")]
+        indexes = [
+            models.Index(fields=["organization", "status"], name="delivery_org_status"),
+            models.Index(fields=["person", "status"], name="delivery_person_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.document} → {self.recipient.display_name}"
+
+    @property
+    def exchange_code(self) -> str:
+        return EXCHANGE_CODES.get(self.status, "")
+
+
+class DeliveryEvent(models.Model):
+    """One step of a delivery's history, as the sender sees it (the exchange's status packets)."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(max_length=14, choices=DeliveryStatus.choices)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["delivery", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id}: {self.status}"
+
+
+class IncomingDocument(models.Model):
+    """Văn bản đến: an accepted delivery, registered with the receiving organization's own running number."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="incoming_documents"
+    )
+    delivery = models.OneToOneField(Delivery, on_delete=models.PROTECT, related_name="incoming")
+    register = models.CharField(max_length=10, choices=Register.choices, default=Register.INCOMING)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    number = models.PositiveIntegerField(_("số đến"))
+    received_at = models.DateTimeField(_("ngày đến"))
+    registered_at = models.DateTimeField(_("ngày vào sổ"))
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The sender's particulars as they stood on arrival (Appendix IV): kept even if the sender changes later.
+    sender_name = models.CharField(_("cơ quan ban hành"), max_length=255)
+    sender_code = models.CharField(_("số, ký hiệu"), max_length=60)
+    sender_date = models.DateField(_("ngày văn bản"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("văn bản đến")
+        verbose_name_plural = _("sổ văn bản đến")
+        ordering = ["organization", "-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "register", "year", "number"], name="incoming_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}/{self.year} ← {self.sender_code}"
 
 
 class ArtifactKind(models.TextChoices):

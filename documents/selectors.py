@@ -16,7 +16,7 @@ from guardian.models import UserObjectPermission
 
 from audit.models import AuditEvent
 from documents.dates import vn_today
-from documents.models import Confidentiality, Document, Recipient, Status
+from documents.models import Confidentiality, Delivery, DeliveryStatus, Document, Status
 from organizations.models import Membership, Role, User
 
 # The clerk of the issuing organization sees a document from its signature on.
@@ -52,6 +52,15 @@ def granted_document_ids(*, user: Any, codenames: tuple[str, ...]) -> QuerySet[U
     )
 
 
+def addressed_document_ids(*, user: Any) -> QuerySet[Delivery]:
+    """Subquery: documents delivered to `user` — as their organization's clerk, by name, or to their unit
+    (indexes delivery_org_status, delivery_person_status)."""
+    units = Membership.objects.filter(user_id=user.pk, is_active=True, unit__isnull=False).values("unit_id")
+    return Delivery.objects.filter(
+        Q(organization_id__in=_org_ids(user, Role.CLERK)) | Q(person_id=user.pk) | Q(unit_id__in=units)
+    ).values("document_id")
+
+
 def visibility_filter(*, user: Any) -> Q:
     """The rule of who sees what, as one Q over Document (docs/permissions.md)."""
     # Reviewer and signer: from the moment it is put before them, and a draft they sent back.
@@ -63,13 +72,9 @@ def visibility_filter(*, user: Any) -> Q:
         | (Q(signer_id=user.pk) & put_before_them)
     )
     issuing_clerk = Q(organization_id__in=_org_ids(user, Role.CLERK), status__in=SIGNED_OR_LATER)
-    # The addressees of an issued document: the clerk of a recipient organization, a person named.
-    recipient = Q(
-        pk__in=Recipient.objects.filter(
-            Q(organization_id__in=_org_ids(user, Role.CLERK)) | Q(person_id=user.pk)
-        ).values("document_id"),
-        status__in=ISSUED_OR_LATER,
-    )
+    # The addressees of an issued document, after its lines were expanded (documents.distribution): the
+    # clerk of a recipient organization, a person named, the members of a unit named.
+    recipient = Q(pk__in=addressed_document_ids(user=user), status__in=ISSUED_OR_LATER)
     # Members of a unit asked for its opinion (auditors excepted), from the request on.
     consulted = Q(
         pk__in=Document.consulted_units.through.objects.filter(
@@ -175,4 +180,29 @@ def document_history(*, document: Document) -> QuerySet[AuditEvent]:
         AuditEvent.objects.filter(object_type=DOCUMENT_OBJECT_TYPE, object_id=str(document.pk))
         .select_related("actor")
         .order_by("sequence")
+    )
+
+
+def arrivals_for(*, user: Any, statuses: tuple[str, ...] = (DeliveryStatus.ARRIVED,)) -> QuerySet[Delivery]:
+    """Văn bản đến chờ tiếp nhận: deliveries addressed to `user` (as clerk, by name, to their unit), newest
+    first, with what the list shows joined once."""
+    if not getattr(user, "is_authenticated", False):
+        return Delivery.objects.none()
+    units = Membership.objects.filter(user_id=user.pk, is_active=True, unit__isnull=False).values("unit_id")
+    return (
+        Delivery.objects.filter(
+            Q(organization_id__in=_org_ids(user, Role.CLERK)) | Q(person_id=user.pk) | Q(unit_id__in=units),
+            status__in=statuses,
+        )
+        .select_related("document", "document__organization", "document__doc_type", "recipient", "organization")
+        .order_by("-sent_at", "-pk")
+    )
+
+
+def deliveries_of(*, document: Document) -> QuerySet[Delivery]:
+    """The sender's view: every addressee with its status and times (the caller checked the document is visible)."""
+    return (
+        Delivery.objects.filter(document_id=document.pk)
+        .select_related("recipient", "organization", "unit", "person", "incoming")
+        .order_by("recipient__position", "pk")
     )

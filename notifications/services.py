@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from documents.events import DocumentEvent
-from documents.models import Document, Urgency
+from documents.models import Delivery, Document, Urgency
 from documents.selectors import readers_among
 from notifications.models import Notification
 from organizations.models import Membership, Role
@@ -33,7 +33,8 @@ MESSAGES = {
     "document_registered": "Văn bản đã được cấp số {code}: {subject}",
     "document_issued": "Văn bản đến từ {issuer}: {code} — {subject}",
     "document_recalled": "Văn bản {code} đã bị thu hồi. Lý do: {reason}",
-    "delivery_acknowledged": "Nơi nhận đã xác nhận văn bản {code}",
+    "delivery_accepted": "{recipient} đã tiếp nhận văn bản {code}",
+    "delivery_refused": "{recipient} từ chối tiếp nhận văn bản {code}. Lý do: {reason}",
 }
 
 
@@ -50,6 +51,20 @@ def _clerks(organization_ids: set[int]) -> set[int]:
     )
 
 
+def _addressees(document: Document) -> set[int]:
+    """The people an issued document reached: clerks of recipient organizations, people named, unit members."""
+    targets = list(
+        Delivery.objects.filter(document_id=document.pk).values_list("organization_id", "unit_id", "person_id")
+    )
+    units = {unit for _, unit, _ in targets if unit}
+    members = (
+        set(Membership.objects.filter(unit_id__in=units, is_active=True).values_list("user_id", flat=True))
+        if units
+        else set()
+    )
+    return _clerks({org for org, _, _ in targets if org}) | {person for _, _, person in targets if person} | members
+
+
 def recipients_of(event: DocumentEvent, document: Document) -> set[int]:
     """Who must know: the next person to act, or the people the document reached."""
     match event.name:
@@ -64,10 +79,8 @@ def recipients_of(event: DocumentEvent, document: Document) -> set[int]:
         case "document_signed":
             people = _clerks({document.organization_id}) | {document.drafter_id}
         case "document_issued" | "document_recalled":
-            targets = list(document.recipients.values_list("organization_id", "person_id"))
-            people = _clerks({org for org, _ in targets if org}) | {person for _, person in targets if person}
-            people.add(document.drafter_id)
-        case "delivery_acknowledged":
+            people = _addressees(document) | {document.drafter_id}
+        case "delivery_accepted" | "delivery_refused":
             people = _clerks({document.organization_id}) | {document.drafter_id}
         case _:
             people = set()
@@ -88,6 +101,7 @@ def notify_for_event(event: DocumentEvent) -> list[Notification]:
         issuer=document.organization.name,
         comment=event.data.get("comment", ""),
         reason=event.data.get("reason", ""),
+        recipient=event.data.get("recipient", ""),
     )[:500]
     with transaction.atomic():
         notifications = Notification.objects.bulk_create(

@@ -22,6 +22,16 @@ class User(AbstractUser):
         return self.full_name or self.get_full_name() or self.get_username()
 
 
+class OrganizationKind(models.TextChoices):
+    """What kind of body it is: a named group ("Các trường trực thuộc") picks its members by kind."""
+
+    COMMITTEE = "committee", _("Ủy ban nhân dân")
+    DEPARTMENT = "department", _("Sở, ban, ngành")
+    OFFICE = "office", _("Phòng chuyên môn")
+    SCHOOL = "school", _("Trường học")
+    OTHER = "other", _("Cơ quan khác")
+
+
 class Organization(models.Model):
     """An issuing or receiving body; a tree (Bộ → Sở → Phòng → trường)."""
 
@@ -34,6 +44,9 @@ class Organization(models.Model):
         verbose_name=_("cơ quan cấp trên"),
     )
     name = models.CharField(_("tên cơ quan"), max_length=255)
+    kind = models.CharField(
+        _("loại cơ quan"), max_length=12, choices=OrganizationKind.choices, default=OrganizationKind.OTHER
+    )
     # Printed above the name in the header ("UBND HUYỆN CẦN GIUỘC"); empty for a top-level body.
     parent_line_name = models.CharField(_("tên cơ quan chủ quản"), max_length=255, blank=True)
     abbreviation = models.CharField(_("chữ viết tắt"), max_length=30, help_text=_("Dùng trong ký hiệu, ví dụ PGDĐT."))
@@ -177,3 +190,32 @@ class Delegation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.form}. {self.delegate} ({self.organization})"
+
+
+class GroupRule(models.TextChoices):
+    SUBORDINATES = "subordinates", _("Các cơ quan trực thuộc (theo loại)")
+    LEADERS = "leaders", _("Lãnh đạo cơ quan (người đứng đầu và cấp phó)")
+
+
+class RecipientGroup(models.Model):
+    """A named "Nơi nhận" line that stands for many ("Các trường trực thuộc", "TP, các PTP").
+
+    Data of one organization; it expands into its members when a document is issued (documents.distribution),
+    so a school added later receives the next plan sent to the group.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="recipient_groups")
+    name = models.CharField(_("tên nhóm nơi nhận"), max_length=255)
+    rule = models.CharField(_("cách xác định"), max_length=14, choices=GroupRule.choices)
+    # For SUBORDINATES: only the organizations under it of this kind; blank means all of them.
+    member_kind = models.CharField(
+        _("loại cơ quan thành viên"), max_length=12, choices=OrganizationKind.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("nhóm nơi nhận")
+        verbose_name_plural = _("nhóm nơi nhận")
+        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="recipient_group_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -8,7 +8,7 @@ the locked, fresh row, so a stale instance passed in can never win a race.
 
 from documents.services.closing import document_archive, document_cancel, document_recall
 from documents.services.consultation import document_give_opinion, document_request_opinions
-from documents.services.delivery import delivery_acknowledge
+from documents.services.delivery import arrival_accept, arrival_refuse, delivery_acknowledge, may_receive
 from documents.services.dossiers import dossier_open
 from documents.services.drafting import DRAFTING_ROLES, EDITABLE_FIELDS, document_create, document_update_draft
 from documents.services.registration import document_issue, document_register
@@ -24,6 +24,8 @@ from documents.services.signature import document_sign
 __all__ = [
     "DRAFTING_ROLES",
     "EDITABLE_FIELDS",
+    "arrival_accept",
+    "arrival_refuse",
     "delivery_acknowledge",
     "document_approve",
     "document_archive",
@@ -41,4 +43,5 @@ __all__ = [
     "document_unit_approve",
     "document_update_draft",
     "dossier_open",
+    "may_receive",
 ]

@@ -6,9 +6,10 @@ from typing import Any
 
 from django.db import transaction
 
+from documents.dates import vn_now
 from documents.errors import ValidationFailed
 from documents.locks import lock_document
-from documents.models import DeliveryStatus, Document, Dossier
+from documents.models import DeliveryEvent, DeliveryStatus, Document, Dossier
 from documents.permissions import end_grants, may_cancel, may_recall
 from documents.services._common import _finish, _require, _save, _transition
 from organizations.models import Role
@@ -48,6 +49,22 @@ def document_archive(*, document: Document, actor: Any, dossier: Dossier) -> Doc
     )
 
 
+def _ask_back(*, document: Document, actor: Any, reason: str) -> int:
+    """Every delivery that reached someone is asked back (13); each recipient agrees (15) or refuses (16)
+    on their side. Outside bodies not yet sent to are simply not sent (15 at once)."""
+    now = vn_now()
+    reached = document.deliveries.exclude(status__in=(DeliveryStatus.REFUSED, DeliveryStatus.QUEUED))
+    queued = document.deliveries.filter(status=DeliveryStatus.QUEUED)
+    steps = [(pk, DeliveryStatus.RECALL_REQUESTED) for pk in reached.values_list("pk", flat=True)]
+    steps += [(pk, DeliveryStatus.RECALLED) for pk in queued.values_list("pk", flat=True)]
+    reached.update(status=DeliveryStatus.RECALL_REQUESTED, status_at=now)
+    queued.update(status=DeliveryStatus.RECALLED, status_at=now)
+    DeliveryEvent.objects.bulk_create(
+        [DeliveryEvent(delivery_id=pk, status=status, at=now, actor=actor, note=reason) for pk, status in steps]
+    )
+    return len(steps)
+
+
 @transaction.atomic
 def document_recall(*, document: Document, actor: Any, reason: str) -> Document:
     """The head recalls an issued document; every delivery is marked recalled and recipients notified."""
@@ -56,7 +73,7 @@ def document_recall(*, document: Document, actor: Any, reason: str) -> Document:
     document = lock_document(document.pk)
     _require(may_recall(actor, document), "Chỉ người đứng đầu cơ quan được thu hồi văn bản.")
     from_state = _transition(document, "recall")
-    recalled = document.deliveries.update(status=DeliveryStatus.RECALLED)
+    recalled = _ask_back(document=document, actor=actor, reason=reason.strip())
     _save(document, [])
     return _finish(
         document,

@@ -7,9 +7,10 @@ from typing import Any
 from django.db import transaction
 
 from documents.dates import vn_now
+from documents.distribution import write_deliveries
 from documents.errors import ValidationFailed
 from documents.locks import lock_document
-from documents.models import ArtifactKind, Delivery, Document
+from documents.models import ArtifactKind, Document
 from documents.numbering import allocate_number, format_code
 from documents.services._common import _finish, _require, _save, _store_artifact, _transition
 from organizations.models import Role
@@ -58,16 +59,14 @@ def document_register(*, document: Document, actor: Any) -> Document:
 
 @transaction.atomic
 def document_issue(*, document: Document, actor: Any, issued_pdf: bytes | None = None) -> Document:
-    """The clerk sends it: one Delivery per "Nơi nhận" line; the issued PDF is what recipients get."""
+    """The clerk sends it: one Delivery per addressee of the "Nơi nhận" lines, groups expanded
+    (documents.distribution); the issued PDF is what recipients get."""
     document = lock_document(document.pk)
     _require_clerk(document, actor)
     from_state = _transition(document, "issue")
     now = vn_now()
     document.issued_at = now
-    Delivery.objects.bulk_create(
-        [Delivery(document=document, recipient=recipient, sent_at=now) for recipient in document.recipients.all()]
-    )
-    details: dict[str, Any] = {"deliveries": document.recipients.count()}
+    details: dict[str, Any] = {"deliveries": write_deliveries(document=document, now=now, actor=actor)}
     if issued_pdf is not None:
         details["pdf_sha256"] = _store_artifact(document, ArtifactKind.ISSUED, issued_pdf)
     _save(document, ["issued_at"])

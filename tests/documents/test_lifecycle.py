@@ -214,7 +214,7 @@ def test_recall_marks_every_delivery(office: Office) -> None:
     assert set(document.deliveries.values_list("status", flat=True)) == {DeliveryStatus.RECALLED}
 
 
-def test_recipient_acknowledges_receipt(office: Office) -> None:
+def test_the_recipients_clerk_accepts_and_registers_it(office: Office) -> None:
     school = make_office(name="Trường THCS Nguyễn Du", abbreviation="THCSND", head_title="HIỆU TRƯỞNG")
     document = make_draft(
         office,
@@ -225,6 +225,8 @@ def test_recipient_acknowledges_receipt(office: Office) -> None:
     document = advance(document, office, to="issued")
     delivery = document.deliveries.get()
     with pytest.raises(PermissionDenied):
-        services.delivery_acknowledge(delivery=delivery, actor=office.clerk)
-    delivery = services.delivery_acknowledge(delivery=delivery, actor=school.clerk)
-    assert delivery.status == DeliveryStatus.ACKNOWLEDGED
+        services.arrival_accept(delivery=delivery, actor=office.clerk)
+    incoming = services.arrival_accept(delivery=delivery, actor=school.clerk)
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.ACCEPTED
+    assert (incoming.organization, incoming.number, incoming.sender_code) == (school.organization, 1, document.code)
