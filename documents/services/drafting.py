@@ -64,6 +64,7 @@ def _write_recipients(document: Document, recipients: Sequence[Mapping[str, Any]
                 organization=line.get("organization"),
                 unit=line.get("unit"),
                 person=line.get("person"),
+                group=line.get("group"),
             )
         )
     Recipient.objects.bulk_create(rows)
