@@ -52,13 +52,16 @@ def granted_document_ids(*, user: Any, codenames: tuple[str, ...]) -> QuerySet[U
     )
 
 
-def addressed_document_ids(*, user: Any) -> QuerySet[Delivery]:
-    """Subquery: documents delivered to `user` — as their organization's clerk, by name, or to their unit
+def _addressed_to(user: Any) -> Q:
+    """Deliveries addressed to `user`: as their organization's clerk, by name, or to their unit
     (indexes delivery_org_status, delivery_person_status)."""
     units = Membership.objects.filter(user_id=user.pk, is_active=True, unit__isnull=False).values("unit_id")
-    return Delivery.objects.filter(
-        Q(organization_id__in=_org_ids(user, Role.CLERK)) | Q(person_id=user.pk) | Q(unit_id__in=units)
-    ).values("document_id")
+    return Q(organization_id__in=_org_ids(user, Role.CLERK)) | Q(person_id=user.pk) | Q(unit_id__in=units)
+
+
+def addressed_document_ids(*, user: Any) -> QuerySet[Delivery]:
+    """Subquery: the documents delivered to `user`."""
+    return Delivery.objects.filter(_addressed_to(user)).values("document_id")
 
 
 def visibility_filter(*, user: Any) -> Q:
@@ -188,12 +191,8 @@ def arrivals_for(*, user: Any, statuses: tuple[str, ...] = (DeliveryStatus.ARRIV
     first, with what the list shows joined once."""
     if not getattr(user, "is_authenticated", False):
         return Delivery.objects.none()
-    units = Membership.objects.filter(user_id=user.pk, is_active=True, unit__isnull=False).values("unit_id")
     return (
-        Delivery.objects.filter(
-            Q(organization_id__in=_org_ids(user, Role.CLERK)) | Q(person_id=user.pk) | Q(unit_id__in=units),
-            status__in=statuses,
-        )
+        Delivery.objects.filter(_addressed_to(user), status__in=statuses)
         .select_related("document", "document__organization", "document__doc_type", "recipient", "organization")
         .order_by("-sent_at", "-pk")
     )
