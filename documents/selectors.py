@@ -287,6 +287,25 @@ def _shown(documents: list[Document], *, user: Any) -> list[tuple[Document, Link
     ]
 
 
+def delivery_for_member(*, user: Any, pk: int) -> Delivery | None:
+    """A delivery that reached `user`'s organization (any active member), their unit, or them by name; None
+    otherwise, so an interface answers 404 without saying whether it exists. What they may do with it is the
+    services' to say (documents.services.links)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    memberships = Membership.objects.filter(user_id=user.pk, is_active=True)
+    reached = (
+        Q(kind=DeliveryKind.ORGANIZATION, organization_id__in=memberships.values("organization_id"))
+        | Q(kind=DeliveryKind.PERSON, person_id=user.pk)
+        | Q(kind=DeliveryKind.UNIT, unit_id__in=memberships.filter(unit__isnull=False).values("unit_id"))
+    )
+    return (
+        Delivery.objects.filter(reached, pk=pk)
+        .select_related("document", "document__organization", "document__doc_type", "organization")
+        .first()
+    )
+
+
 def implementing_documents(document: Document) -> QuerySet[Document]:
     """The documents issued (or being drafted) on the basis of this one, oldest first."""
     return (

@@ -17,6 +17,7 @@ from documents.services.links import (
     draft_on_basis_of,
     draft_reply,
     issuer_name,
+    may_correct,
     reporting_duty_add,
 )
 from documents.services.registration import document_issue, document_register
@@ -56,6 +57,7 @@ __all__ = [
     "draft_on_basis_of",
     "draft_reply",
     "issuer_name",
+    "may_correct",
     "may_receive",
     "reporting_duty_add",
 ]

@@ -120,9 +120,10 @@ def draft_on_basis_of(
 
 
 @transaction.atomic
-def draft_reply(*, delivery: Delivery, actor: Any, doc_type: DocumentType, subject: str) -> Document:
+def draft_reply(*, delivery: Delivery, actor: Any, doc_type: DocumentType, subject: str | None = None) -> Document:
     """A report back on an accepted arrival: a draft addressed to the sender organization ("b/c"), answering it
-    (`answers`). Issued, it pays the organization's reporting obligation toward that document."""
+    (`answers`). Issued, it pays the organization's reporting obligation toward that document. Without a
+    subject: "Kết quả thực hiện Kế hoạch số … ngày … của …"."""
     delivery = _delivery(delivery)
     organization = _organization_acting_for(delivery, actor)
     original = delivery.document
@@ -131,7 +132,7 @@ def draft_reply(*, delivery: Delivery, actor: Any, doc_type: DocumentType, subje
         actor=actor,
         organization=organization,
         doc_type=doc_type,
-        subject=subject,
+        subject=subject if subject is not None else f"Kết quả thực hiện {citation(original)}"[:SUBJECT_MAX],
         recipients=[{"display_name": sender.name, "purpose": Purpose.REPORT, "organization": sender}],
         confidentiality=original.confidentiality,
     )
@@ -163,6 +164,15 @@ def _correction_fields(document: Document, kind: str) -> dict[str, Any]:
     return {"doc_type": cong_van, "subject": subject, "body": f"{opening}\n\n{document.body}".strip()}
 
 
+def may_correct(user: Any, document: Document) -> bool:
+    """The drafter or a leader of the issuing organization corrects or replaces an issued document."""
+    if document.status not in CORRECTABLE_STATES:
+        return False
+    return document.drafter_id == getattr(user, "pk", None) or has_role(
+        user=user, organization_id=document.organization_id, roles=(Role.HEAD, Role.DEPUTY)
+    )
+
+
 @transaction.atomic
 def draft_correction(*, document: Document, actor: Any, kind: str) -> Document:
     """A new draft that corrects (đính chính) or replaces (thay thế) an issued document, by its drafter or a
@@ -178,15 +188,14 @@ def draft_correction(*, document: Document, actor: Any, kind: str) -> Document:
     )
     if document is None:
         raise NotFound("Không tìm thấy văn bản.")
-    _require(
-        document.drafter_id == getattr(actor, "pk", None)
-        or has_role(user=actor, organization_id=document.organization_id, roles=(Role.HEAD, Role.DEPUTY)),
-        "Chỉ người soạn thảo hoặc lãnh đạo cơ quan ban hành mới soạn văn bản đính chính, thay thế.",
-    )
     if document.status not in CORRECTABLE_STATES:
         raise InvalidTransition(
             "Chỉ đính chính hoặc thay thế văn bản đã phát hành.", details={"status": document.status}
         )
+    _require(
+        may_correct(actor, document),
+        "Chỉ người soạn thảo hoặc lãnh đạo cơ quan ban hành mới soạn văn bản đính chính, thay thế.",
+    )
     recipients = [
         {
             "display_name": line.display_name,
@@ -264,5 +273,6 @@ __all__ = [
     "draft_on_basis_of",
     "draft_reply",
     "issuer_name",
+    "may_correct",
     "reporting_duty_add",
 ]
