@@ -4,7 +4,6 @@ duties, corrections (docs/distribution.md, "Links between documents")."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import pytest
 from django.db import connection
@@ -12,94 +11,22 @@ from django.test.utils import CaptureQueriesContext
 
 from documents import services
 from documents.citing import issuer_name
-from documents.dates import VIETNAM
 from documents.errors import InvalidTransition, PermissionDenied, ValidationFailed
-from documents.models import Delivery, Document, Recurrence, ReplacementKind, ReportingObligation
+from documents.models import Document, Recurrence, ReplacementKind, ReportingObligation
 from documents.reporting import open_periods
 from documents.selectors import cascade_tree, document_links, reporting_status, visible_documents
-from organizations.models import Organization, OrganizationKind
-from tests.factories import Office, advance, document_type, make_draft, make_office
+from tests.documents.cascade import (
+    SUBJECT,
+    accepted,
+    complete_and_issue,
+    issued_plan,
+    line,
+    make_cascade,
+    on_day,
+)
+from tests.factories import advance, document_type, make_draft, make_office
 
 pytestmark = pytest.mark.django_db
-
-SUBJECT = "Thực hiện công tác truyền thông về giáo dục và đào tạo năm học 2022 – 2023"
-
-
-@dataclass
-class Cascade:
-    so: Office
-    phong: Office
-    schools: list[Office]
-
-
-def make_cascade(schools: int = 1) -> Cascade:
-    """Seed 002's three levels: a Sở, a Phòng under it, schools under the Phòng."""
-    so = make_office(
-        name="Sở Giáo dục và Đào tạo",
-        parent_line_name="UBND TỈNH ĐỒNG THÁP",
-        abbreviation="SGDĐT",
-        place_name="Cao Lãnh",
-        head_title="GIÁM ĐỐC",
-        kind=OrganizationKind.DEPARTMENT,
-    )
-    phong = make_office(
-        name="Phòng Giáo dục và Đào tạo",
-        parent_line_name="UBND HUYỆN TÂN HỒNG",
-        abbreviation="PGDĐT",
-        place_name="Tân Hồng",
-        kind=OrganizationKind.OFFICE,
-        parent=so.organization,
-    )
-    names = ["Trường THCS Nguyễn Du", "Trường THCS Tân Thành", "Trường Tiểu học Tân Công Chí"]
-    return Cascade(
-        so=so,
-        phong=phong,
-        schools=[
-            make_office(
-                name=names[number],
-                parent_line_name="PHÒNG GD&ĐT HUYỆN TÂN HỒNG",
-                abbreviation=f"THCS{number + 1}",
-                place_name="Tân Hồng",
-                head_title="HIỆU TRƯỞNG",
-                kind=OrganizationKind.SCHOOL,
-                parent=phong.organization,
-            )
-            for number in range(schools)
-        ],
-    )
-
-
-def line(organization: Organization, purpose: str = "execute") -> dict:
-    return {"display_name": organization.name, "purpose": purpose, "organization": organization}
-
-
-def on_day(monkeypatch: pytest.MonkeyPatch, day: dt.date) -> None:
-    """Registration and issue happen on `day` (Vietnam time)."""
-    moment = dt.datetime(day.year, day.month, day.day, 9, 0, tzinfo=VIETNAM)
-    monkeypatch.setattr("documents.services.registration.vn_now", lambda: moment)
-
-
-def issued_plan(office: Office, recipients: list[dict], **fields) -> Document:
-    return advance(make_draft(office, subject=SUBJECT, recipients=recipients, **fields), office, to="issued")
-
-
-def accepted(document: Document, office: Office) -> Delivery:
-    delivery = document.deliveries.get(organization=office.organization)
-    services.arrival_accept(delivery=delivery, actor=office.clerk)
-    delivery.refresh_from_db()
-    return delivery
-
-
-def complete_and_issue(document: Document, office: Office, recipients: list[dict]) -> Document:
-    """The drafter writes the content, names the signer and the recipients; it goes the usual way to issue."""
-    services.document_update_draft(
-        document=document,
-        actor=document.drafter,
-        body=document.body or "I. MỤC ĐÍCH, YÊU CẦU",
-        signer=office.head,
-        recipients=recipients,
-    )
-    return advance(Document.objects.get(pk=document.pk), office, to="issued")
 
 
 def test_the_directory_name_gains_its_place_from_the_parent_line() -> None:
@@ -255,9 +182,9 @@ def test_a_yearly_reporting_duty_tracks_who_reported_and_who_is_late(monkeypatch
     open_periods(today=dt.date(2021, 1, 2))
     open_periods(today=dt.date(2021, 1, 3))
     # then the second school owes 2021 as well, once, and the first still one 2021 report
-    assert sorted(
-        ReportingObligation.objects.filter(period=2021).values_list("organization_id", "due_date")
-    ) == sorted([(first.organization.pk, dt.date(2021, 10, 20)), (second.organization.pk, dt.date(2021, 10, 20))])
+    assert sorted(ReportingObligation.objects.filter(period=2021).values_list("organization_id", "due_date")) == sorted(
+        [(first.organization.pk, dt.date(2021, 10, 20)), (second.organization.pk, dt.date(2021, 10, 20))]
+    )
 
 
 def test_reporting_duties_are_the_drafters_while_it_is_a_draft() -> None:
