@@ -19,6 +19,7 @@ from documents.services.links import (
     issuer_name,
     may_correct,
     reporting_duty_add,
+    reporting_open_periods,
 )
 from documents.services.registration import document_issue, document_register
 from documents.services.review import (
@@ -60,4 +61,5 @@ __all__ = [
     "may_correct",
     "may_receive",
     "reporting_duty_add",
+    "reporting_open_periods",
 ]

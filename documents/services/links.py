@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
+from audit.services import record_event
 from documents.citing import basis_line, citation, issuer_name
 from documents.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from documents.limits import SUBJECT_MAX, text_problem
@@ -29,6 +30,7 @@ from documents.models import (
     ReportingDuty,
     Status,
 )
+from documents.reporting import open_periods
 from documents.services._common import _finish, _require
 from documents.services.drafting import DRAFTING_ROLES, document_create
 from organizations.models import Membership, Organization, Role
@@ -266,6 +268,26 @@ def reporting_duty_add(
     return duty
 
 
+@transaction.atomic
+def reporting_open_periods(*, today: dt.date) -> int:
+    """When the year turns (command `open_reporting_periods`, daily or on 1 January): each organization owing a
+    yearly duty gets this year's obligation; one audit event per plan, by the system. Returns how many."""
+    opened = open_periods(today=today)
+    by_document: dict[int, list[Any]] = {}
+    for obligation in opened:
+        by_document.setdefault(obligation.duty.document_id, []).append(obligation)
+    documents = Document.objects.in_bulk(list(by_document))
+    for document_id, obligations in by_document.items():
+        record_event(
+            organization_id=documents[document_id].organization_id,
+            actor=None,
+            action="document.reporting_periods_open",
+            obj=documents[document_id],
+            details={"obligations": [[o.organization_id, o.period, o.due_date.isoformat()] for o in obligations]},
+        )
+    return len(opened)
+
+
 __all__ = [
     "basis_line",
     "citation",
@@ -275,4 +297,5 @@ __all__ = [
     "issuer_name",
     "may_correct",
     "reporting_duty_add",
+    "reporting_open_periods",
 ]

@@ -4,16 +4,19 @@ duties, corrections (docs/distribution.md, "Links between documents")."""
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from documents import services
+from audit.models import AuditEvent
+from documents import events, services
 from documents.citing import issuer_name
 from documents.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from documents.events import DocumentEvent
 from documents.models import Document, Recurrence, ReplacementKind, ReportingObligation
-from documents.reporting import open_periods
 from documents.selectors import cascade_tree, document_links, reporting_status, visible_documents
 from tests.documents.cascade import (
     SUBJECT,
@@ -179,9 +182,10 @@ def test_a_yearly_reporting_duty_tracks_who_reported_and_who_is_late(monkeypatch
     assert report.answers == plan
 
     # when the year turns (command open_reporting_periods), twice
-    open_periods(today=dt.date(2021, 1, 2))
-    open_periods(today=dt.date(2021, 1, 3))
-    # then the second school owes 2021 as well, once, and the first still one 2021 report
+    call_command("open_reporting_periods", "--date", "2021-01-02", stdout=StringIO())
+    call_command("open_reporting_periods", "--date", "2021-01-03", stdout=StringIO())
+    # then the second school owes 2021 as well, once, and the first still one 2021 report; the plan's log says so
+    assert AuditEvent.objects.filter(action="document.reporting_periods_open", object_id=str(plan.pk)).count() == 1
     assert sorted(ReportingObligation.objects.filter(period=2021).values_list("organization_id", "due_date")) == sorted(
         [(first.organization.pk, dt.date(2021, 10, 20)), (second.organization.pk, dt.date(2021, 10, 20))]
     )
@@ -283,3 +287,39 @@ def test_the_cascade_costs_three_queries_a_level_whatever_its_breadth(monkeypatc
     # and the same number of statements: three a level for the two levels found, two for the empty third
     assert counts[0] == counts[1]
     assert counts[0] <= 3 * 3
+
+
+def test_each_link_is_audited_and_announced_after_commit(django_capture_on_commit_callbacks) -> None:
+    # given the Sở's plan accepted by the Phòng, and someone listening to domain events
+    cascade = make_cascade()
+    so, phong = cascade.so, cascade.phong
+    so_plan = issued_plan(so, [line(phong.organization)])
+    delivery = accepted(so_plan, phong)
+    seen: list[DocumentEvent] = []
+    handler = events.subscribe(seen.append)
+    try:
+        # when the Phòng drafts a plan on its basis, a report back, and the Sở a correction
+        with django_capture_on_commit_callbacks(execute=True):
+            plan = services.draft_on_basis_of(delivery=delivery, actor=phong.drafter, doc_type=document_type())
+            report = services.draft_reply(delivery=delivery, actor=phong.drafter, doc_type=document_type("bao_cao"))
+            correction = services.draft_correction(document=so_plan, actor=so.head, kind=ReplacementKind.CORRECTION)
+    finally:
+        events.unsubscribe(handler)
+    # then each is in its organization's audit chain, and announced with what it points at
+    linked = [e for e in seen if e.name != "document_created"]
+    assert [
+        (e.name, e.document_id, e.data.get("basis") or e.data.get("answers") or e.data.get("replaces")) for e in linked
+    ] == [
+        ("document_drafted_on_basis", plan.pk, so_plan.pk),
+        ("document_drafted_reply", report.pk, so_plan.pk),
+        ("document_drafted_correction", correction.pk, so_plan.pk),
+    ]
+    assert sorted(
+        AuditEvent.objects.filter(action__startswith="document.link_").values_list("action", "organization_id")
+    ) == sorted(
+        [
+            ("document.link_answer", phong.organization.pk),
+            ("document.link_basis", phong.organization.pk),
+            ("document.link_correction", so.organization.pk),
+        ]
+    )
