@@ -247,8 +247,9 @@ def reporting_duty_add(
         raise ValidationFailed(problem, details={"field": "description"})
     if recurrence not in Recurrence.values:
         raise ValidationFailed(f"Định kỳ “{recurrence}” không hợp lệ.", details={"field": "recurrence"})
-    if not isinstance(due_date, dt.date):
-        raise ValidationFailed("Hạn báo cáo không hợp lệ.", details={"field": "due_date"})
+    # Bounded so a yearly duty's next periods stay dates (year 9999 has no following year).
+    if not isinstance(due_date, dt.date) or not dt.date(2000, 1, 1) <= due_date <= dt.date(2099, 12, 31):
+        raise ValidationFailed("Hạn báo cáo không hợp lệ (từ năm 2000 đến 2099).", details={"field": "due_date"})
     document = lock_document(document.pk)
     _require(document.drafter_id == getattr(actor, "pk", None), "Chỉ người soạn thảo được thêm yêu cầu báo cáo.")
     if document.status != Status.DRAFT:

@@ -201,7 +201,12 @@ def test_the_api_drafts_from_an_arrival_and_tracks_reporting(monkeypatch) -> Non
     bad = drafter.post(
         f"/api/documents/{draft.pk}/reporting-duties/", {"description": "", "due_date": "x"}, format="json"
     )
-    assert (added.status_code, bad.status_code) == (201, 400)
+    far = drafter.post(
+        f"/api/documents/{draft.pk}/reporting-duties/",
+        {"description": "Báo cáo", "due_date": "9999-12-31", "recurrence": "yearly"},
+        format="json",
+    )
+    assert (added.status_code, bad.status_code, far.status_code) == (201, 400, 400)
     on_day(monkeypatch, dt.date(2030, 9, 1))
     plan = complete_and_issue(draft, phong, [line(school.organization)])
     delivery = plan.deliveries.get()
