@@ -70,6 +70,11 @@ class Urgency(models.TextChoices):
     HOA_TOC = "hoa_toc", _("Hỏa tốc")
 
 
+class ReplacementKind(models.TextChoices):
+    CORRECTION = "correction", _("Đính chính")
+    REPLACEMENT = "replacement", _("Thay thế")
+
+
 class Document(ConcurrentTransitionMixin, models.Model):
     """Văn bản đi: every field of the legal layout (Nghị định 30/2020, Phụ lục I)."""
 
@@ -164,6 +169,23 @@ class Document(ConcurrentTransitionMixin, models.Model):
     )
     # A correction or replacement points at the document it amends.
     replaces = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by")
+    # Đính chính (format or procedure wrong) or thay thế (content wrong), when `replaces` is set.
+    replacement_kind = models.CharField(
+        _("đính chính / thay thế"), max_length=12, choices=ReplacementKind.choices, blank=True, default=""
+    )
+    # Căn cứ: the documents this one is issued on the basis of (seed 002: Sở → Phòng → trường).
+    bases = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="implemented_by", verbose_name=_("căn cứ")
+    )
+    # The document this one reports back on or answers (edXML ResponseFor).
+    answers = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="answered_by",
+        verbose_name=_("trả lời cho"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -505,3 +527,59 @@ class DocumentArtifact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id}:{self.kind}:{self.sha256[:12]}"
+
+
+class Recurrence(models.TextChoices):
+    ONCE = "once", _("Một lần")
+    YEARLY = "yearly", _("Hằng năm")
+
+
+class ReportingDuty(models.Model):
+    """A plan's demand that its recipients report back ("báo cáo về Phòng GD&ĐT trước ngày 20/10 hằng năm").
+
+    At issue each recipient organization gets a ReportingObligation (documents.reporting); a yearly duty repeats
+    on the same day and month."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="reporting_duties")
+    description = models.CharField(_("nội dung báo cáo"), max_length=500)
+    # The first due date; a yearly duty falls due on this day and month every year.
+    due_date = models.DateField(_("hạn báo cáo"))
+    recurrence = models.CharField(_("định kỳ"), max_length=6, choices=Recurrence.choices, default=Recurrence.ONCE)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("yêu cầu báo cáo")
+        verbose_name_plural = _("yêu cầu báo cáo")
+        ordering = ["document", "due_date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.description[:60]} ({self.get_recurrence_display()}, {self.due_date:%d/%m/%Y})"
+
+
+class ReportingObligation(models.Model):
+    """One recipient organization's duty to report for one period; fulfilled by the report it issued back."""
+
+    duty = models.ForeignKey(ReportingDuty, on_delete=models.CASCADE, related_name="obligations")
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="reporting_obligations"
+    )
+    # The year the report is due in (a one-off duty: the year of its due date).
+    period = models.PositiveSmallIntegerField(_("kỳ báo cáo"))
+    due_date = models.DateField(_("hạn báo cáo"))
+    fulfilled_by = models.ForeignKey(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="fulfilled_obligations"
+    )
+    fulfilled_at = models.DateTimeField(_("ngày báo cáo"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("nghĩa vụ báo cáo")
+        verbose_name_plural = _("nghĩa vụ báo cáo")
+        ordering = ["duty", "due_date", "organization__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["duty", "organization", "period"], name="reporting_obligation_unique"),
+        ]
+        indexes = [models.Index(fields=["organization", "fulfilled_by"], name="obligation_org_open")]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} / {self.period}: {self.due_date:%d/%m/%Y}"

@@ -8,6 +8,8 @@ every object permission of a user.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import BigIntegerField, Q, QuerySet
@@ -15,8 +17,18 @@ from django.db.models.functions import Cast
 from guardian.models import UserObjectPermission
 
 from audit.models import AuditEvent
+from documents.citing import issuer_name
 from documents.dates import vn_today
-from documents.models import Confidentiality, Delivery, DeliveryStatus, Document, Status
+from documents.models import (
+    Confidentiality,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    Document,
+    ReportingDuty,
+    ReportingObligation,
+    Status,
+)
 from organizations.models import Membership, Role, User
 
 # The clerk of the issuing organization sees a document from its signature on.
@@ -205,3 +217,256 @@ def deliveries_of(*, document: Document) -> QuerySet[Delivery]:
         .select_related("recipient", "organization", "unit", "person", "incoming")
         .order_by("recipient__position", "pk")
     )
+
+
+# --- links between documents: căn cứ, replies, corrections, reporting (docs/distribution.md) --------------------
+# What the user may not read is shown by these rules only (docs/permissions.md, "Linked documents"): a document
+# they may read links to its page; one they may not read shows issuer, code, date and status, and only once it was
+# issued (a draft is its drafter's alone); a Mật one they may not read shows "Văn bản mật" and nothing below it.
+
+
+@dataclass
+class LinkNode:
+    """One linked document as the user may see it; `branches` hold what was done below it (cascade only)."""
+
+    id: int | None
+    readable: bool
+    secret: bool
+    issuer: str = ""
+    code: str = ""
+    issue_date: dt.date | None = None
+    status: str = ""
+    status_display: str = ""
+    doc_type: str = ""
+    subject: str = ""
+    branches: list[CascadeBranch] = field(default_factory=list)
+
+
+@dataclass
+class CascadeBranch:
+    """One recipient organization of a document the user may read, and the documents it issued on its basis;
+    `organization` None gathers the implementing documents of no addressee (or below an unreadable node)."""
+
+    organization_id: int | None
+    organization: str
+    delivery_id: int | None = None
+    delivery_status: str = ""
+    delivery_status_display: str = ""
+    documents: list[LinkNode] = field(default_factory=list)
+
+
+def _link_node(document: Document, *, readable: bool) -> LinkNode:
+    if not readable and document.is_secret:
+        return LinkNode(id=None, readable=False, secret=True)
+    node = LinkNode(
+        id=document.pk,
+        readable=readable,
+        secret=False,
+        issuer=issuer_name(document.organization),
+        code=document.code,
+        issue_date=document.issue_date,
+        status=document.status,
+        status_display=document.get_status_display(),
+    )
+    if readable:
+        node.doc_type, node.subject = document.doc_type.name, document.subject
+    return node
+
+
+def _shown(documents: list[Document], *, user: Any) -> list[tuple[Document, LinkNode]]:
+    """Each document with its node (one query: the visibility rule); one the user may not read only once issued."""
+    readable = (
+        set(visible_documents(user=user).filter(pk__in=[d.pk for d in documents]).values_list("pk", flat=True))
+        if documents
+        else set()
+    )
+    return [
+        (d, _link_node(d, readable=d.pk in readable))
+        for d in documents
+        if d.pk in readable or d.status in ISSUED_OR_LATER
+    ]
+
+
+def delivery_for_member(*, user: Any, pk: int) -> Delivery | None:
+    """A delivery that reached `user`'s organization (any active member), their unit, or them by name; None
+    otherwise, so an interface answers 404 without saying whether it exists. What they may do with it is the
+    services' to say (documents.services.links)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    memberships = Membership.objects.filter(user_id=user.pk, is_active=True)
+    reached = (
+        Q(kind=DeliveryKind.ORGANIZATION, organization_id__in=memberships.values("organization_id"))
+        | Q(kind=DeliveryKind.PERSON, person_id=user.pk)
+        | Q(kind=DeliveryKind.UNIT, unit_id__in=memberships.filter(unit__isnull=False).values("unit_id"))
+    )
+    return (
+        Delivery.objects.filter(reached, pk=pk)
+        .select_related("document", "document__organization", "document__doc_type", "organization")
+        .first()
+    )
+
+
+def implementing_documents(document: Document) -> QuerySet[Document]:
+    """The documents issued (or being drafted) on the basis of this one, oldest first."""
+    return (
+        Document.objects.filter(bases=document)
+        .select_related("organization", "doc_type")
+        .order_by("issue_date", "created_at", "pk")
+    )
+
+
+LINK_ORDER = ("issue_date", "created_at", "pk")
+
+
+def document_links(*, document: Document, user: Any) -> dict[str, Any]:
+    """Căn cứ both ways, replies both ways, corrections both ways, as `user` may see them (three queries):
+    `bases`, `implemented_by`, `answered_by`, `replaced_by` are lists of LinkNode; `answers`, `replaces` one
+    LinkNode or None."""
+    pairs = list(
+        Document.bases.through.objects.filter(
+            Q(from_document_id=document.pk) | Q(to_document_id=document.pk)
+        ).values_list("from_document_id", "to_document_id")
+    )
+    bases = {to for frm, to in pairs if frm == document.pk}
+    implemented_by = {frm for frm, to in pairs if to == document.pk}
+    pointed = bases | implemented_by | {pk for pk in (document.answers_id, document.replaces_id) if pk}
+    linked = list(
+        Document.objects.filter(Q(pk__in=pointed) | Q(answers_id=document.pk) | Q(replaces_id=document.pk))
+        .exclude(pk=document.pk)
+        .select_related("organization", "doc_type")
+        .order_by(*LINK_ORDER)
+    )
+    shown = _shown(linked, user=user)
+    return {
+        "bases": [node for d, node in shown if d.pk in bases],
+        "implemented_by": [node for d, node in shown if d.pk in implemented_by],
+        "answers": next((node for d, node in shown if d.pk == document.answers_id), None),
+        "answered_by": [node for d, node in shown if d.answers_id == document.pk],
+        "replaces": next((node for d, node in shown if d.pk == document.replaces_id), None),
+        "replaced_by": [node for d, node in shown if d.replaces_id == document.pk],
+    }
+
+
+def cascade_tree(*, document: Document, user: Any, depth: int = 3) -> LinkNode:
+    """What was done on the basis of `document` (which the caller found readable), per recipient organization,
+    `depth` levels down (seed 002: Sở → Phòng → trường). Three queries per level whatever its breadth: the
+    deliveries of the level's readable documents, the documents based on the level, the visibility of those.
+
+    Below a document the user may read, its implementing documents are grouped by the organization it was
+    delivered to; below one they may not read, they are listed without its recipients (which stay unsaid)."""
+    root = _link_node(document, readable=True)
+    root.doc_type, root.subject = document.doc_type.name, document.subject
+    level = [root]
+    seen = {document.pk}
+    for _ in range(max(0, min(depth, 10))):
+        parents = {node.id: node for node in level if node.id is not None}
+        if not parents:
+            break
+        readable_ids = [pk for pk, node in parents.items() if node.readable]
+        deliveries = (
+            list(
+                Delivery.objects.filter(document_id__in=readable_ids, kind=DeliveryKind.ORGANIZATION)
+                .select_related("organization")
+                .order_by("document_id", "recipient__position", "pk")
+            )
+            if readable_ids
+            else []
+        )
+        for delivery in deliveries:
+            parents[delivery.document_id].branches.append(
+                CascadeBranch(
+                    organization_id=delivery.organization_id,
+                    organization=str(delivery.organization),
+                    delivery_id=delivery.pk,
+                    delivery_status=delivery.status,
+                    delivery_status_display=delivery.get_status_display(),
+                )
+            )
+        links = list(
+            Document.bases.through.objects.filter(to_document_id__in=list(parents))
+            .select_related("from_document__organization", "from_document__doc_type")
+            .order_by(*(f"from_document__{name}" for name in LINK_ORDER))
+        )
+        children = list({link.from_document_id: link.from_document for link in links}.values())
+        nodes = {d.pk: node for d, node in _shown(children, user=user)}
+        level = []
+        for link in links:
+            node = nodes.get(link.from_document_id)
+            if node is None:
+                continue
+            parent = parents[link.to_document_id]
+            branch = next((b for b in parent.branches if b.organization_id == link.from_document.organization_id), None)
+            if branch is None:
+                branch = next((b for b in parent.branches if b.organization_id is None), None)
+                if branch is None:
+                    branch = CascadeBranch(organization_id=None, organization="")
+                    parent.branches.append(branch)
+            branch.documents.append(node)
+            if link.from_document_id not in seen:
+                seen.add(link.from_document_id)
+                level.append(node)
+    return root
+
+
+@dataclass
+class ReportingRow:
+    """One organization's obligation as the issuer sees it: reported (with what), open, or late."""
+
+    duty_id: int
+    description: str
+    recurrence: str
+    organization_id: int
+    organization: str
+    period: int
+    due_date: dt.date
+    fulfilled_by_id: int | None
+    fulfilled_code: str
+    fulfilled_date: dt.date | None
+    fulfilled_at: dt.datetime | None
+    late: bool
+    readable: bool = False
+
+    @property
+    def state(self) -> str:
+        if self.fulfilled_at is not None:
+            return "fulfilled"
+        return "late" if self.late else "open"
+
+
+def reporting_duties_of(*, document: Document) -> QuerySet[ReportingDuty]:
+    return ReportingDuty.objects.filter(document_id=document.pk).order_by("due_date", "pk")
+
+
+def reporting_status(*, document: Document, user: Any = None, today: dt.date | None = None) -> list[ReportingRow]:
+    """Who owes `document` a report, who reported (the report's code and date, a link where `user` may read it)
+    and who is late: the due date passed and nothing issued back (two queries)."""
+    today = today or vn_today()
+    obligations = list(
+        ReportingObligation.objects.filter(duty__document_id=document.pk)
+        .select_related("duty", "organization", "fulfilled_by")
+        .order_by("due_date", "duty_id", "organization__name", "pk")
+    )
+    reports = [o.fulfilled_by for o in obligations if o.fulfilled_by is not None]
+    readable = (
+        set(visible_documents(user=user).filter(pk__in=[r.pk for r in reports]).values_list("pk", flat=True))
+        if reports and user is not None
+        else set()
+    )
+    return [
+        ReportingRow(
+            duty_id=o.duty_id,
+            description=o.duty.description,
+            recurrence=o.duty.get_recurrence_display(),
+            organization_id=o.organization_id,
+            organization=str(o.organization),
+            period=o.period,
+            due_date=o.due_date,
+            fulfilled_by_id=o.fulfilled_by_id,
+            fulfilled_code=o.fulfilled_by.code if o.fulfilled_by else "",
+            fulfilled_date=o.fulfilled_by.issue_date if o.fulfilled_by else None,
+            fulfilled_at=o.fulfilled_at,
+            late=o.fulfilled_by_id is None and o.due_date < today,
+            readable=o.fulfilled_by_id in readable,
+        )
+        for o in obligations
+    ]

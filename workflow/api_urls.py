@@ -14,6 +14,7 @@ from workflow.api import (
     DocumentListApi,
     DocumentTypeListApi,
 )
+from workflow.api_links import urlpatterns as links_urlpatterns
 
 app_name = "documents-api"
 urlpatterns = [
@@ -30,4 +31,5 @@ urlpatterns = [
         for action in BULK_ACTIONS
     ],
     path("document-types/", DocumentTypeListApi.as_view(), name="types"),
+    *links_urlpatterns,  # cascade, reporting duties and status, drafts from arrivals, corrections
 ]

@@ -1,7 +1,7 @@
 from django.urls import path
 
 import core.converters  # noqa: F401  (registers <id:…>)
-from workflow import views
+from workflow import views, views_links
 
 app_name = "workflow"
 
@@ -13,6 +13,11 @@ urlpatterns = [
     path("flow/documents/<id:pk>/edit/", views.edit_document, name="edit"),
     path("flow/documents/<id:pk>/", views.document_flow, name="document"),
     path("flow/documents/<id:pk>/act/", views.act, name="act"),
+    path("flow/documents/<id:pk>/cascade/", views_links.cascade, name="cascade"),
+    path("flow/documents/<id:pk>/correct/", views_links.correct, name="correct"),
+    path("flow/documents/<id:pk>/reporting-duties/", views_links.add_duty, name="add-duty"),
+    path("flow/deliveries/<id:pk>/implement/", views_links.implement, name="implement"),
+    path("flow/deliveries/<id:pk>/reply/", views_links.reply, name="reply"),
     path("flow/tasks/<id:task_pk>/", views.task_detail, name="task"),
     path("flow/tasks/<id:task_pk>/claim/", views.claim, name="claim"),
     path("flow/tasks/<id:task_pk>/reassign/", views.reassign, name="reassign"),

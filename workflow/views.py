@@ -26,6 +26,7 @@ from documents.selectors import document_get_visible, visible_documents
 from organizations.models import Membership, Organization, Unit, User
 from workflow import actions, assignment
 from workflow.forms import DraftForm
+from workflow.links import links_context
 from workflow.models import DocumentTask
 from workflow.selectors import KINDS, inbox_for
 
@@ -195,6 +196,7 @@ def document_flow(request: HttpRequest, pk: int) -> HttpResponse:
         "can_cancel": document.status in (Status.DRAFT, Status.IN_REVIEW) and may_cancel(request.user, document),
         "can_recall": document.status == Status.ISSUED and may_recall(request.user, document),
     }
+    context |= links_context(request.user, document)  # căn cứ, replies, corrections, reporting (_links.html)
     return render(request, "workflow/document.html", context)
 
 

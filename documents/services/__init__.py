@@ -11,6 +11,16 @@ from documents.services.consultation import document_give_opinion, document_requ
 from documents.services.delivery import arrival_accept, arrival_refuse, delivery_acknowledge, may_receive
 from documents.services.dossiers import dossier_open
 from documents.services.drafting import DRAFTING_ROLES, EDITABLE_FIELDS, document_create, document_update_draft
+from documents.services.links import (
+    basis_line,
+    draft_correction,
+    draft_on_basis_of,
+    draft_reply,
+    issuer_name,
+    may_correct,
+    reporting_duty_add,
+    reporting_open_periods,
+)
 from documents.services.registration import document_issue, document_register
 from documents.services.review import (
     document_approve,
@@ -26,6 +36,7 @@ __all__ = [
     "EDITABLE_FIELDS",
     "arrival_accept",
     "arrival_refuse",
+    "basis_line",
     "delivery_acknowledge",
     "document_approve",
     "document_archive",
@@ -43,5 +54,12 @@ __all__ = [
     "document_unit_approve",
     "document_update_draft",
     "dossier_open",
+    "draft_correction",
+    "draft_on_basis_of",
+    "draft_reply",
+    "issuer_name",
+    "may_correct",
     "may_receive",
+    "reporting_duty_add",
+    "reporting_open_periods",
 ]

@@ -12,6 +12,7 @@ from documents.errors import ValidationFailed
 from documents.locks import lock_document
 from documents.models import ArtifactKind, Document
 from documents.numbering import allocate_number, format_code
+from documents.reporting import on_issue as reporting_on_issue
 from documents.services._common import _finish, _require, _save, _store_artifact, _transition
 from organizations.models import Role
 from organizations.selectors import has_role
@@ -67,6 +68,7 @@ def document_issue(*, document: Document, actor: Any, issued_pdf: bytes | None =
     now = vn_now()
     document.issued_at = now
     details: dict[str, Any] = {"deliveries": write_deliveries(document=document, now=now, actor=actor)}
+    details |= reporting_on_issue(document=document, now=now)  # obligations opened, and the one a report pays
     if issued_pdf is not None:
         details["pdf_sha256"] = _store_artifact(document, ArtifactKind.ISSUED, issued_pdf)
     _save(document, ["issued_at"])
