@@ -19,6 +19,7 @@ from documents.services.review import (
     document_submit,
     document_unit_approve,
 )
+from documents.services.sending import deliveries_remind, may_remind
 from documents.services.signature import document_sign
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "EDITABLE_FIELDS",
     "arrival_accept",
     "arrival_refuse",
+    "deliveries_remind",
     "delivery_acknowledge",
     "document_approve",
     "document_archive",
@@ -44,4 +46,5 @@ __all__ = [
     "document_update_draft",
     "dossier_open",
     "may_receive",
+    "may_remind",
 ]
