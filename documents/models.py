@@ -441,6 +441,25 @@ class Delivery(models.Model):
     def exchange_code(self) -> str:
         return EXCHANGE_CODES.get(self.status, "")
 
+    @property
+    def addressee_name(self) -> str:
+        """Who it went to, by the directory's name (a group's member, not the group); the line's text outside."""
+        if self.person_id:
+            return self.person.display_name
+        if self.unit_id:
+            return self.unit.name
+        if self.organization_id:
+            return str(self.organization)
+        return self.recipient.display_name
+
+    @property
+    def incoming_number(self) -> int | None:
+        """The number the receiving organization gave it in its incoming register, once accepted."""
+        try:
+            return self.incoming.number
+        except models.ObjectDoesNotExist:
+            return None
+
 
 class DeliveryEvent(models.Model):
     """One step of a delivery's history, as the sender sees it (the exchange's status packets)."""
