@@ -13,6 +13,7 @@ urlpatterns = [
     path("flow/documents/<id:pk>/edit/", views.edit_document, name="edit"),
     path("flow/documents/<id:pk>/", views.document_flow, name="document"),
     path("flow/documents/<id:pk>/act/", views.act, name="act"),
+    path("flow/documents/<id:pk>/remind/", views.remind, name="remind"),
     path("flow/tasks/<id:task_pk>/", views.task_detail, name="task"),
     path("flow/tasks/<id:task_pk>/claim/", views.claim, name="claim"),
     path("flow/tasks/<id:task_pk>/reassign/", views.reassign, name="reassign"),
