@@ -91,14 +91,13 @@ class Match:
 
 
 def _kin_rank(organization: dict[str, Any], issuer: Organization, ancestors: list[int]) -> int:
-    """Among namesakes, the issuer's own line wins: above it first, then below it, then beside it."""
+    """Among namesakes, the issuer's own line wins: a body above it first, then one below it. A namesake beside
+    it is no likelier than any other ("Phòng Giáo dục và Đào tạo" written by a Phòng is not its neighbour)."""
     if organization["pk"] in ancestors:
         return 0
     if organization["parent_id"] == issuer.pk:
         return 1
-    if issuer.parent_id and organization["parent_id"] == issuer.parent_id:
-        return 2
-    return 3
+    return 2
 
 
 def match_recipients(lines: list[tuple[str, str]], *, organization: Organization) -> list[Match]:
