@@ -115,7 +115,7 @@ def test_import_upload_creates_a_draft_for_the_drafter(client, office):
     document = Document.objects.get(drafter=office.drafter)
     assert response.status_code == 200
     assert f'href="/documents/{document.pk}/"' in response.content.decode()
-    assert "Các trường trực thuộc — <span class=\"error\">chưa khớp</span>" in response.content.decode()
+    assert 'Các trường trực thuộc — <span class="error">chưa khớp</span>' in response.content.decode()
     assert document.subject == "Tổ chức ngày hội đọc sách năm 2026"
     assert document.signer == office.head
     assert [(r.display_name, r.purpose) for r in document.recipients.all()] == [("Các trường trực thuộc", "execute")]
