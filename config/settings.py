@@ -207,6 +207,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # <id:pk> (core.converters): a database id, not the string drf-spectacular assumes for custom converters
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 2**63 - 1}},
+    # Two "status" choice sets: a document's lifecycle state keeps its name, a delivery's gets its own.
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "documents.models.Status",
+        "DeliveryStatusEnum": "documents.models.DeliveryStatus",
+    },
 }
 
 GUARDIAN_RAISE_403 = True

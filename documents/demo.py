@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from documents.models import Document, DocumentType, Dossier
-from organizations.models import Organization, SignatureForm, User
+from organizations.models import Organization, RecipientGroup, SignatureForm, User
 
 COMMUNICATION_BODY = """I. MỤC ĐÍCH, YÊU CẦU
 
@@ -105,7 +105,9 @@ class DemoPlan:
     signature_form: str = SignatureForm.DIRECT
     doc_type: str = "ke_hoach"
     legal_bases: tuple[str, ...] = ()
-    recipients: tuple[tuple[str, str], ...] = ()
+    # (printed line, purpose[, link]): link "org:<Body.key>" or "group:<group name of the issuing body>";
+    # without a link the line is an outside body.
+    recipients: tuple[tuple[str, ...], ...] = ()
     urgency: str = "normal"
     confidentiality: str = "normal"
     returned_with: str = ""
@@ -124,9 +126,9 @@ PLANS: tuple[DemoPlan, ...] = (
             "thông giáo dục năm 2026;",
         ),
         recipients=(
-            ("Sở GD&ĐT tỉnh Long An", "report"),
-            ("TP, các PTP Phòng GD&ĐT", ""),
-            ("Các đơn vị, trường học trực thuộc", "execute"),
+            ("Sở GD&ĐT tỉnh Long An", "report", "org:sgddt-long-an"),
+            ("TP, các PTP Phòng GD&ĐT", "", "group:TP, các PTP"),
+            ("Các đơn vị, trường học trực thuộc", "execute", "group:Các trường trực thuộc"),
         ),
     ),
     DemoPlan(
@@ -135,7 +137,7 @@ PLANS: tuple[DemoPlan, ...] = (
         ACTION_BODY,
         "in_review",
         "cangiuoc.truongphong",
-        recipients=(("Các trường học trực thuộc", "execute"),),
+        recipients=(("Các trường học trực thuộc", "execute", "group:Các trường trực thuộc"),),
         urgency="khan",
     ),
     DemoPlan(
@@ -156,7 +158,11 @@ PLANS: tuple[DemoPlan, ...] = (
         "archived",
         "thuthua.truongphong",
         doc_type="chuong_trinh",
-        recipients=(("TT. Huyện ủy", "report"), ("UBND huyện", "report"), ("Các trường học trực thuộc", "execute")),
+        recipients=(
+            ("TT. Huyện ủy", "report"),
+            ("UBND huyện", "report"),
+            ("Các trường học trực thuộc", "execute", "group:Các trường trực thuộc"),
+        ),
     ),
     DemoPlan(
         "pgddt-thu-thua",
@@ -178,7 +184,11 @@ PLANS: tuple[DemoPlan, ...] = (
             "Căn cứ Kế hoạch số 1186/KH-PGDĐT của Phòng Giáo dục và Đào tạo huyện Tân Hồng về công "
             "tác truyền thông năm học 2026 - 2027;",
         ),
-        recipients=(("PGDĐT", "report"), ("Ban Giám hiệu", ""), ("Các tổ CM, các tổ chức đoàn thể", "")),
+        recipients=(
+            ("PGDĐT", "report", "org:pgddt-tan-hong"),
+            ("Ban Giám hiệu", "", "group:Ban Giám hiệu"),
+            ("Các tổ CM, các tổ chức đoàn thể", ""),
+        ),
     ),
     DemoPlan(
         "sgddt-ben-tre",
@@ -190,7 +200,7 @@ PLANS: tuple[DemoPlan, ...] = (
         recipients=(
             ("VPĐP nông thôn mới tỉnh", "report"),
             ("Các PGD&ĐT huyện, thành phố", "execute"),
-            ("Ban Giám đốc", "inform"),
+            ("Ban Giám đốc", "inform", "group:Ban Giám đốc"),
         ),
     ),
     DemoPlan(
@@ -200,7 +210,7 @@ PLANS: tuple[DemoPlan, ...] = (
         "awaiting_signature",
         "phongtho.pho",
         SignatureForm.KT,
-        recipients=(("Các trường trực thuộc", "execute"), ("Các tổ CM", "")),
+        recipients=(("Các trường trực thuộc", "execute", "group:Các trường trực thuộc"), ("Các tổ CM", "")),
     ),
     DemoPlan(
         "pgddt-phong-tho",
@@ -244,7 +254,7 @@ def load_plans(
             "legal_bases": list(plan.legal_bases),
             "signer": User.objects.get(username=plan.signer),
             "signature_form": plan.signature_form,
-            "recipients": [{"display_name": name, "purpose": purpose} for name, purpose in plan.recipients],
+            "recipients": [_line(organizations, organization, *line) for line in plan.recipients],
             "urgency": plan.urgency,
             "confidentiality": plan.confidentiality,
         }
@@ -266,6 +276,19 @@ def load_plans(
             document = steps[state](document)
         created.append(document)
     return created
+
+
+def _line(
+    organizations: dict[str, Organization], issuer: Organization, name: str, purpose: str, link: str = ""
+) -> dict[str, Any]:
+    """A demo "Nơi nhận" line, linked to the demo directory where the plan's line names one of its entries."""
+    line: dict[str, Any] = {"display_name": name, "purpose": purpose}
+    kind, _, value = link.partition(":")
+    if kind == "org":
+        line["organization"] = organizations[value]
+    elif kind == "group":
+        line["group"] = RecipientGroup.objects.get(organization=issuer, name=value)
+    return line
 
 
 def _approve(document: Document, people: dict[str, User], act: Callable[..., Document]) -> Document:

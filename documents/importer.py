@@ -261,11 +261,20 @@ def parse_plan(text: str) -> ParsedPlan:
 
 
 def create_draft_from_plan(*, plan: ParsedPlan, organization: Any, drafter: Any) -> Any:
-    """A draft Document through the lifecycle service; the signer is matched by name among the leaders.
+    """A draft Document through the lifecycle service (see `import_draft`, which also says how the
+    "Nơi nhận" lines were matched to the directory)."""
+    return import_draft(plan=plan, organization=organization, drafter=drafter)[0]
+
+
+def import_draft(*, plan: ParsedPlan, organization: Any, drafter: Any) -> tuple[Any, list[Any]]:
+    """A draft Document through the lifecycle service, and the "Nơi nhận" lines as matched to the directory of
+    `organization` (documents.recipient_matching): linked where one entry fits without doubt, an outside body
+    otherwise; the printed text is kept either way. The signer is matched by name among the leaders.
 
     Number and date are not carried over: a draft gets them from the clerk after it is signed.
     """
     from documents.models import DocumentType
+    from documents.recipient_matching import match_recipients
     from documents.services import document_create
     from organizations.models import Membership, Role
 
@@ -285,6 +294,7 @@ def create_draft_from_plan(*, plan: ParsedPlan, organization: Any, drafter: Any)
     doc_type = DocumentType.objects.get_or_create(
         code=plan.doc_type_code, defaults={"name": type_name, "abbreviation": abbreviation}
     )[0]
+    matches = match_recipients([(r.display_name, r.purpose) for r in plan.recipients], organization=organization)
     signer = None
     if plan.signer_name:
         leader = (
@@ -298,7 +308,7 @@ def create_draft_from_plan(*, plan: ParsedPlan, organization: Any, drafter: Any)
             .first()
         )
         signer = leader.user if leader else None
-    return document_create(
+    document = document_create(
         actor=drafter,
         organization=organization,
         doc_type=doc_type,
@@ -307,9 +317,10 @@ def create_draft_from_plan(*, plan: ParsedPlan, organization: Any, drafter: Any)
         legal_bases=plan.legal_bases,
         signer=signer,
         signature_form=plan.signature_form,
-        recipients=[{"display_name": r.display_name, "purpose": r.purpose} for r in plan.recipients],
+        recipients=[match.line() for match in matches],
         confidentiality=plan.confidentiality,
         urgency=plan.urgency,
         place_name=plan.place_name,
         filing_line=plan.filing_line,
     )
+    return document, matches

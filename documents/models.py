@@ -301,6 +301,8 @@ class Recipient(models.Model):
     # The line as printed ("Sở GD&ĐT tỉnh Long An"); for an external recipient it is all there is.
     display_name = models.CharField(_("tên nơi nhận"), max_length=255)
     purpose = models.CharField(_("mục đích"), max_length=10, choices=Purpose.choices, blank=True, default="")
+    # An outside body reached by e-mail: the issued PDF is sent there after the issue commits.
+    email = models.EmailField(_("thư điện tử"), blank=True)
 
     class Meta:
         verbose_name = _("nơi nhận")
@@ -378,6 +380,8 @@ class DeliveryStatus(models.TextChoices):
     """Where one sending stands, named after the edXML status codes a recipient sends back (RULES.md)."""
 
     QUEUED = "queued", _("Chờ gửi ra ngoài hệ thống")
+    # An outside body without the exchange, sent the issued PDF by e-mail (no status comes back from it).
+    EMAILED = "emailed", _("Đã gửi thư điện tử")
     ARRIVED = "arrived", _("Đã đến, chờ tiếp nhận (01)")
     REFUSED = "refused", _("Từ chối (02)")
     ACCEPTED = "accepted", _("Đã tiếp nhận (03)")
@@ -439,6 +443,8 @@ class Delivery(models.Model):
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The sender's last reminder to accept (documents.services.sending.deliveries_remind): one an hour at most.
+    reminded_at = models.DateTimeField(_("lần nhắc gần nhất"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("phát hành")
@@ -456,6 +462,25 @@ class Delivery(models.Model):
     @property
     def exchange_code(self) -> str:
         return EXCHANGE_CODES.get(self.status, "")
+
+    @property
+    def addressee_name(self) -> str:
+        """Who it went to, by the directory's name (a group's member, not the group); the line's text outside."""
+        if self.person_id:
+            return self.person.display_name
+        if self.unit_id:
+            return self.unit.name
+        if self.organization_id:
+            return str(self.organization)
+        return self.recipient.display_name
+
+    @property
+    def incoming_number(self) -> int | None:
+        """The number the receiving organization gave it in its incoming register, once accepted."""
+        try:
+            return self.incoming.number
+        except models.ObjectDoesNotExist:
+            return None
 
 
 class DeliveryEvent(models.Model):
@@ -506,6 +531,30 @@ class IncomingDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}/{self.year} ← {self.sender_code}"
+
+
+class FiledCopy(models.Model):
+    """One "Lưu:" copy of an issued document: VT (the clerk's office copy) or a unit of the issuing organization.
+
+    Written at issue from `Document.filing_line` (documents.services.sending.write_filed_copies); a label is
+    unique per document, so issuing again adds nothing.
+    """
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="filed_copies")
+    position = models.PositiveSmallIntegerField(_("thứ tự"))
+    label = models.CharField(_("nơi lưu"), max_length=40)  # as printed: "VT", "TH", "CM-THCS"
+    unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    is_office_copy = models.BooleanField(_("bản lưu văn thư"), default=False)
+    filed_at = models.DateTimeField(_("ngày lưu"))
+
+    class Meta:
+        verbose_name = _("bản lưu")
+        verbose_name_plural = _("bản lưu")
+        ordering = ["document", "position"]
+        constraints = [models.UniqueConstraint(fields=["document", "label"], name="filed_copy_label_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: Lưu {self.label}"
 
 
 class ArtifactKind(models.TextChoices):

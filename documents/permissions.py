@@ -19,7 +19,7 @@ from documents.locks import lock_document
 from documents.models import Document, Status
 from documents.selectors import visible_documents
 from organizations.models import Role
-from organizations.selectors import has_role, is_system_account
+from organizations.selectors import has_role, is_system_account, roles_in
 
 VIEW = "documents.view_document"
 VIEW_CONFIDENTIAL = "documents.view_confidential_document"
@@ -59,6 +59,14 @@ def may_cancel(user: Any, document: Document) -> bool:
 def may_recall(user: Any, document: Document) -> bool:
     """Only the head of the issuing organization takes an issued document back."""
     return has_role(user=user, organization_id=document.organization_id, roles=(Role.HEAD,))
+
+
+def sees_deliveries(user: Any, document: Document) -> bool:
+    """The sender's table (every addressee, its status, refusals): people of the issuing organization who may
+    read the document (the caller checked that through the one visibility rule); one indexed query."""
+    if getattr(user, "pk", None) is None:
+        return False
+    return bool(roles_in(user=user, organization_id=document.organization_id))
 
 
 def sees_full_history(user: Any, document: Document) -> bool:

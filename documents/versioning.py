@@ -32,6 +32,9 @@ def content_snapshot(document: Document) -> dict[str, Any]:
                 "organization": r.organization_id,
                 "unit": r.unit_id,
                 "person": r.person_id,
+                # added with the directory picker; left out when empty so older snapshots keep their shape
+                **({"group": r.group_id} if r.group_id else {}),
+                **({"email": r.email} if r.email else {}),
             }
             for r in document.recipients.order_by("position")
         ],

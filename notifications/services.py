@@ -35,6 +35,7 @@ MESSAGES = {
     "document_recalled": "Văn bản {code} đã bị thu hồi. Lý do: {reason}",
     "delivery_accepted": "{recipient} đã tiếp nhận văn bản {code}",
     "delivery_refused": "{recipient} từ chối tiếp nhận văn bản {code}. Lý do: {reason}",
+    "deliveries_reminded": "{issuer} nhắc tiếp nhận văn bản {code}: {subject}",
 }
 
 
@@ -65,6 +66,19 @@ def _addressees(document: Document) -> set[int]:
     return _clerks({org for org, _, _ in targets if org}) | {person for _, _, person in targets if person} | members
 
 
+def _receivers(delivery_ids: list[int]) -> set[int]:
+    """Who acts for these deliveries (documents.services.may_receive): the clerks of an organization, the
+    person named, the members of a unit."""
+    targets = list(Delivery.objects.filter(pk__in=delivery_ids).values_list("organization_id", "unit_id", "person_id"))
+    units = {unit for _, unit, _ in targets if unit}
+    members = (
+        set(Membership.objects.filter(unit_id__in=units, is_active=True).values_list("user_id", flat=True))
+        if units
+        else set()
+    )
+    return _clerks({org for org, _, _ in targets if org}) | {person for _, _, person in targets if person} | members
+
+
 def recipients_of(event: DocumentEvent, document: Document) -> set[int]:
     """Who must know: the next person to act, or the people the document reached."""
     match event.name:
@@ -82,6 +96,8 @@ def recipients_of(event: DocumentEvent, document: Document) -> set[int]:
             people = _addressees(document) | {document.drafter_id}
         case "delivery_accepted" | "delivery_refused":
             people = _clerks({document.organization_id}) | {document.drafter_id}
+        case "deliveries_reminded":
+            people = _receivers(list(event.data.get("deliveries", [])))
         case _:
             people = set()
     people.discard(None)

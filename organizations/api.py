@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from core.api import ApiErrorsMixin, Pagination, id_field, paginated
 from core.errors import NotFound
 from organizations.models import Membership, Organization, Role, Unit
+from organizations.selectors import recipient_choices
 
 
 def _query(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
@@ -132,3 +133,58 @@ class MembershipListApi(ApiErrorsMixin, APIView):
         if "role" in filters:
             memberships = memberships.filter(role=filters["role"])
         return paginated(self, request, memberships.order_by("organization_id", "role", "id"), self.OutputSerializer)
+
+
+class RecipientChoicesApi(ApiErrorsMixin, APIView):
+    """GET /organizations/{id}/recipient-choices/ — what a drafter of this organization may pick for a "Nơi nhận"
+    line: its named groups, the other organizations, its units, its active people (organizations.selectors)."""
+
+    @extend_schema_serializer(component_name="RecipientChoicesOutput")
+    class OutputSerializer(serializers.Serializer):
+        groups = inline_serializer(
+            "RecipientChoiceGroup",
+            {
+                "id": serializers.IntegerField(),
+                "name": serializers.CharField(),
+                "rule": serializers.CharField(),
+                "member_kind": serializers.CharField(),
+            },
+            many=True,
+        )
+        organizations = inline_serializer(
+            "RecipientChoiceOrganization",
+            {
+                "id": serializers.IntegerField(),
+                "name": serializers.CharField(source="__str__"),
+                "abbreviation": serializers.CharField(),
+                "kind": serializers.CharField(),
+                "parent": serializers.IntegerField(source="parent_id", allow_null=True),
+            },
+            many=True,
+        )
+        units = inline_serializer(
+            "RecipientChoiceUnit",
+            {
+                "id": serializers.IntegerField(),
+                "name": serializers.CharField(),
+                "abbreviation": serializers.CharField(),
+            },
+            many=True,
+        )
+        people = inline_serializer(
+            "RecipientChoicePerson",
+            {
+                "id": serializers.IntegerField(source="user_id"),
+                "name": serializers.CharField(source="user.display_name"),
+                "post_title": serializers.CharField(),
+                "unit": serializers.CharField(source="unit.abbreviation", default=None, allow_null=True),
+            },
+            many=True,
+        )
+
+    @extend_schema(responses={200: OutputSerializer, 404: OpenApiResponse(description="not_found")})
+    def get(self, request: Request, pk: int) -> Response:
+        organization = Organization.objects.filter(pk=pk).first()
+        if organization is None:
+            raise NotFound("Không tìm thấy cơ quan.")
+        return Response(self.OutputSerializer(recipient_choices(organization)).data)

@@ -10,7 +10,18 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from organizations.models import Delegation, Membership, Organization, Role, SignatureForm, Unit, User
+from organizations.models import (
+    Delegation,
+    GroupRule,
+    Membership,
+    Organization,
+    OrganizationKind,
+    RecipientGroup,
+    Role,
+    SignatureForm,
+    Unit,
+    User,
+)
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - printed on purpose for the demo logins
 
@@ -38,6 +49,7 @@ class Body:
     people: tuple[Person, ...] = ()
     kt_deputies: tuple[str, ...] = field(default=())
     two_level_review: bool = False
+    kind: str = OrganizationKind.OTHER
 
 
 # Invented staff, clerk and auditor of each demo body: (drafter, clerk, auditor).
@@ -64,7 +76,15 @@ def _office_people(prefix: str, unit: str, *, head: Person, deputy: Person | Non
 
 
 BODIES: tuple[Body, ...] = (
-    Body("ubnd-long-an", "Ủy ban nhân dân tỉnh Long An", "UBND", "Long An", "CHỦ TỊCH", organ_code="000.00.00.H39"),
+    Body(
+        "ubnd-long-an",
+        "Ủy ban nhân dân tỉnh Long An",
+        "UBND",
+        "Long An",
+        "CHỦ TỊCH",
+        organ_code="000.00.00.H39",
+        kind=OrganizationKind.COMMITTEE,
+    ),
     Body(
         "ubnd-can-giuoc",
         "Ủy ban nhân dân huyện Cần Giuộc",
@@ -74,6 +94,7 @@ BODIES: tuple[Body, ...] = (
         parent_line_name="UBND TỈNH LONG AN",
         parent="ubnd-long-an",
         organ_code="000.00.21.H39",
+        kind=OrganizationKind.COMMITTEE,
     ),
     Body(
         "sgddt-long-an",
@@ -84,6 +105,7 @@ BODIES: tuple[Body, ...] = (
         parent_line_name="UBND TỈNH LONG AN",
         parent="ubnd-long-an",
         organ_code="000.00.10.H39",
+        kind=OrganizationKind.DEPARTMENT,
         units=(("Văn phòng", "VP"), ("Phòng Giáo dục Trung học", "GDTrH")),
     ),
     Body(
@@ -95,6 +117,7 @@ BODIES: tuple[Body, ...] = (
         parent_line_name="UBND HUYỆN CẦN GIUỘC",
         parent="sgddt-long-an",
         organ_code="000.21.31.H39",
+        kind=OrganizationKind.OFFICE,
         units=(("Bộ phận Văn thư", "VP"), ("Tổ Tổng hợp", "TH"), ("Tổ Phổ thông", "T/Ph")),
         people=_office_people(
             "cangiuoc",
@@ -113,6 +136,7 @@ BODIES: tuple[Body, ...] = (
         parent_line_name="UBND HUYỆN THỦ THỪA",
         parent="sgddt-long-an",
         organ_code="000.22.31.H39",
+        kind=OrganizationKind.OFFICE,
         units=(("Bộ phận Văn thư", "VP"), ("Tổ Tổng hợp", "TH")),
         people=_office_people(
             "thuthua",
@@ -129,6 +153,7 @@ BODIES: tuple[Body, ...] = (
         "GIÁM ĐỐC",
         parent_line_name="UBND TỈNH ĐỒNG THÁP",
         organ_code="000.00.10.H22",
+        kind=OrganizationKind.DEPARTMENT,
     ),
     Body(
         "pgddt-tan-hong",
@@ -139,6 +164,7 @@ BODIES: tuple[Body, ...] = (
         parent_line_name="UBND HUYỆN TÂN HỒNG",
         parent="sgddt-dong-thap",
         organ_code="000.25.31.H22",
+        kind=OrganizationKind.OFFICE,
     ),
     Body(
         "thcs-nguyen-du",
@@ -149,6 +175,7 @@ BODIES: tuple[Body, ...] = (
         parent_line_name="PHÒNG GD&ĐT TÂN HỒNG",
         parent="pgddt-tan-hong",
         organ_code="001.25.31.H22",
+        kind=OrganizationKind.SCHOOL,
         units=(("Văn phòng", "VP"), ("Tổ Chuyên môn", "CM")),
         people=_office_people(
             "nguyendu",
@@ -166,6 +193,7 @@ BODIES: tuple[Body, ...] = (
         "GIÁM ĐỐC",
         parent_line_name="UBND TỈNH BẾN TRE",
         organ_code="000.00.10.H07",
+        kind=OrganizationKind.DEPARTMENT,
         units=(("Văn phòng", "VP"), ("Phòng Kế hoạch - Tài chính", "KHTC")),
         people=(
             *_office_people(
@@ -189,6 +217,7 @@ BODIES: tuple[Body, ...] = (
         "GIÁM ĐỐC",
         parent_line_name="UBND TỈNH LAI CHÂU",
         organ_code="000.00.10.H27",
+        kind=OrganizationKind.DEPARTMENT,
     ),
     Body(
         "pgddt-phong-tho",
@@ -199,6 +228,7 @@ BODIES: tuple[Body, ...] = (
         parent_line_name="UBND HUYỆN PHONG THỔ",
         parent="sgddt-lai-chau",
         organ_code="000.27.31.H27",
+        kind=OrganizationKind.OFFICE,
         units=(("Bộ phận Văn thư", "VP"), ("Tổ Chuyên môn THCS", "CM-THCS")),
         people=_office_people(
             "phongtho",
@@ -211,11 +241,161 @@ BODIES: tuple[Body, ...] = (
 )
 
 
+# Schools under each Phòng, so that a plan sent to "Các trường trực thuộc" reaches clerks who can accept it.
+# Invented: (key, name, abbreviation, organ code, username prefix, (head, deputy, clerk, teacher)).
+SCHOOLS: dict[str, tuple[tuple[str, str, str, str, str, tuple[str, str, str, str]], ...]] = {
+    "pgddt-can-giuoc": (
+        (
+            "th-long-hau",
+            "Trường Tiểu học Long Hậu",
+            "THLH",
+            "001.21.31.H39",
+            "thlonghau",
+            ("Nguyễn Văn Bảy", "Trần Thị Thanh Xuân", "Lê Thị Ngọc Ánh", "Phạm Thị Thu Trang"),
+        ),
+        (
+            "th-phuoc-lai",
+            "Trường Tiểu học Phước Lại",
+            "THPL",
+            "002.21.31.H39",
+            "thphuoclai",
+            ("Võ Minh Khang", "Đặng Thị Hồng", "Huỳnh Thị Kim Chi", "Nguyễn Thị Mỹ Duyên"),
+        ),
+        (
+            "thcs-long-thuong",
+            "Trường THCS Long Thượng",
+            "THCSLT",
+            "003.21.31.H39",
+            "thcslongthuong",
+            ("Lê Văn Thắng", "Nguyễn Thị Bích Ngọc", "Trương Thị Lan", "Phan Văn Hiếu"),
+        ),
+        (
+            "thcs-can-giuoc",
+            "Trường THCS thị trấn Cần Giuộc",
+            "THCSCG",
+            "004.21.31.H39",
+            "thcscangiuoc",
+            ("Đỗ Thanh Phong", "Lâm Thị Mai", "Ngô Thị Thảo", "Bùi Quốc Việt"),
+        ),
+    ),
+    "pgddt-thu-thua": (
+        (
+            "th-my-an",
+            "Trường Tiểu học Mỹ An",
+            "THMA",
+            "001.22.31.H39",
+            "thmyan",
+            ("Trần Văn Sáu", "Lê Thị Hạnh", "Nguyễn Thị Tuyết", "Võ Thị Ngọc Hân"),
+        ),
+        (
+            "th-nhi-thanh",
+            "Trường Tiểu học Nhị Thành",
+            "THNT",
+            "002.22.31.H39",
+            "thnhithanh",
+            ("Phạm Văn Tư", "Huỳnh Thị Lệ", "Đoàn Thị Yến", "Lê Minh Tuấn"),
+        ),
+        (
+            "thcs-thu-thua",
+            "Trường THCS thị trấn Thủ Thừa",
+            "THCSTT",
+            "003.22.31.H39",
+            "thcsthuthua",
+            ("Nguyễn Hữu Tài", "Trần Thị Kim Thoa", "Võ Thị Thu Sương", "Đặng Văn Nhân"),
+        ),
+    ),
+    "pgddt-tan-hong": (
+        (
+            "th-sa-rai",
+            "Trường Tiểu học Sa Rài",
+            "THSR",
+            "002.25.31.H22",
+            "thsarai",
+            ("Lê Văn Hùng", "Nguyễn Thị Diễm", "Phan Thị Mỹ", "Trần Văn Lợi"),
+        ),
+        (
+            "thcs-tan-thanh",
+            "Trường THCS Tân Thành",
+            "THCSTTH",
+            "003.25.31.H22",
+            "thcstanthanh",
+            ("Huỳnh Văn Dũng", "Lý Thị Kim", "Nguyễn Thị Phượng", "Võ Văn Cường"),
+        ),
+    ),
+    "pgddt-phong-tho": (
+        (
+            "th-muong-so",
+            "Trường Tiểu học Mường So",
+            "THMS",
+            "001.27.31.H27",
+            "thmuongso",
+            ("Lò Văn Thanh", "Vàng Thị Hoa", "Tao Thị Xuân", "Lù Văn Pao"),
+        ),
+        (
+            "th-dao-san",
+            "Trường Tiểu học Dào San",
+            "THDS",
+            "002.27.31.H27",
+            "thdaosan",
+            ("Giàng A Páo", "Phàn Thị Dung", "Lý Thị Mai", "Sùng A Chứ"),
+        ),
+        (
+            "thcs-phong-tho",
+            "Trường THCS thị trấn Phong Thổ",
+            "THCSPT",
+            "003.27.31.H27",
+            "thcsphongtho",
+            ("Nguyễn Văn Quang", "Đỗ Thị Huyền", "Hoàng Thị Thủy", "Trần Đức Mạnh"),
+        ),
+    ),
+}
+
+
+def _school(parent_key: str, row: tuple[str, str, str, str, str, tuple[str, str, str, str]]) -> Body:
+    key, name, abbreviation, organ_code, prefix, (head, deputy, clerk, teacher) = row
+    parent = next(body for body in BODIES if body.key == parent_key)
+    return Body(
+        key,
+        name,
+        abbreviation,
+        parent.place_name,
+        "HIỆU TRƯỞNG",
+        parent_line_name=f"PHÒNG GD&ĐT {parent.place_name.upper()}",
+        parent=parent_key,
+        organ_code=organ_code,
+        kind=OrganizationKind.SCHOOL,
+        units=(("Văn phòng", "VP"), ("Tổ Chuyên môn", "CM")),
+        people=(
+            Person(f"{prefix}.hieutruong", head, Role.HEAD, "HIỆU TRƯỞNG", "CM"),
+            Person(f"{prefix}.pho", deputy, Role.DEPUTY, "PHÓ HIỆU TRƯỞNG", "CM"),
+            Person(f"{prefix}.vanthu", clerk, Role.CLERK, "VĂN THƯ", "VP"),
+            Person(f"{prefix}.giaovien", teacher, Role.STAFF, "GIÁO VIÊN", "CM"),
+        ),
+        kt_deputies=(f"{prefix}.pho",),
+    )
+
+
+SCHOOL_BODIES: tuple[Body, ...] = tuple(_school(parent, row) for parent, rows in SCHOOLS.items() for row in rows)
+
+# Named "Nơi nhận" groups, per kind of body: (name, rule, member kind).
+GROUPS = {
+    OrganizationKind.DEPARTMENT: (
+        ("Các Phòng GD&ĐT huyện, thành phố", GroupRule.SUBORDINATES, OrganizationKind.OFFICE),
+        ("Ban Giám đốc", GroupRule.LEADERS, ""),
+    ),
+    OrganizationKind.OFFICE: (
+        ("Các trường trực thuộc", GroupRule.SUBORDINATES, OrganizationKind.SCHOOL),
+        ("TP, các PTP", GroupRule.LEADERS, ""),
+    ),
+    OrganizationKind.SCHOOL: (("Ban Giám hiệu", GroupRule.LEADERS, ""),),
+}
+
+
 @transaction.atomic
 def load_directory() -> dict[str, Organization]:
     """Create or refresh the demo bodies, units, people, posts and delegations."""
     organizations: dict[str, Organization] = {}
-    for body in BODIES:
+    for body in BODIES + SCHOOL_BODIES:
         organization, _ = Organization.objects.update_or_create(
             organ_code=body.organ_code,
             defaults={
@@ -226,9 +406,14 @@ def load_directory() -> dict[str, Organization]:
                 "parent_line_name": body.parent_line_name,
                 "parent": organizations.get(body.parent),
                 "two_level_review": body.two_level_review,
+                "kind": body.kind,
             },
         )
         organizations[body.key] = organization
+        for name, rule, member_kind in GROUPS.get(body.kind, ()):
+            RecipientGroup.objects.update_or_create(
+                organization=organization, name=name, defaults={"rule": rule, "member_kind": member_kind}
+            )
         units = {
             abbreviation: Unit.objects.update_or_create(
                 organization=organization, abbreviation=abbreviation, defaults={"name": name}

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 
-from organizations.models import Delegation, Membership, Organization, Role, SignatureForm, User
+from organizations.models import (
+    Delegation,
+    Membership,
+    Organization,
+    RecipientGroup,
+    Role,
+    SignatureForm,
+    Unit,
+    User,
+)
 
 # Who may be named on a document for each personal step (docs/permissions.md, "Who may be named").
 REVIEWER_ROLES = (Role.HEAD, Role.DEPUTY)
@@ -164,3 +174,39 @@ def may_be_signer(*, user: Any, organization_id: int, drafter_id: int | None) ->
     if is_system_account(user):
         return False
     return eligible_signers(organization_id=organization_id, drafter_id=drafter_id).filter(pk=user.pk).exists()
+
+
+@dataclass(frozen=True)
+class RecipientChoices:
+    """What a drafter of one organization may pick for a "Nơi nhận" line (documents' _write_recipients checks
+    the same rule): its named groups, the other organizations of the directory (its own subordinates first),
+    its units, and its active people."""
+
+    groups: list[RecipientGroup]
+    organizations: list[Organization]
+    units: list[Unit]
+    people: list[Membership]
+
+
+def recipient_choices(organization: Organization) -> RecipientChoices:
+    """Four queries whatever the size of the directory."""
+    groups = list(RecipientGroup.objects.filter(organization=organization).order_by("name", "pk"))
+    organizations = list(
+        Organization.objects.exclude(pk=organization.pk)
+        .annotate(is_subordinate=Case(When(parent_id=organization.pk, then=Value(0)), default=Value(1)))
+        .order_by("is_subordinate", "name", "place_name", "pk")
+    )
+    units = list(Unit.objects.filter(organization=organization).order_by("name", "pk"))
+    seen: set[int] = set()
+    people = []
+    memberships = (
+        Membership.objects.filter(organization=organization, is_active=True, user__is_active=True)
+        .exclude(user__username=anonymous_username())
+        .select_related("user", "unit")
+        .order_by("user__full_name", "user_id", "pk")
+    )
+    for membership in memberships:  # one line per person, whatever their number of posts
+        if membership.user_id not in seen:
+            seen.add(membership.user_id)
+            people.append(membership)
+    return RecipientChoices(groups=groups, organizations=organizations, units=units, people=people)

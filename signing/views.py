@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from documents.errors import DomainError
-from documents.importer import PlanParseError, create_draft_from_plan, parse_plan
+from documents.importer import PlanParseError, import_draft, parse_plan
 from documents.models import ArtifactKind, Document, DocumentArtifact
 from documents.selectors import document_get_visible
 from signing.forms import ImportPlanForm, VerifyForm
@@ -82,7 +82,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             plan = parse_plan(form.cleaned_data["file"])
-            document = create_draft_from_plan(
+            document, matches = import_draft(
                 plan=plan, organization=form.cleaned_data["organization"], drafter=request.user
             )
         except PlanParseError as exc:
@@ -90,5 +90,15 @@ def import_view(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             error = exc.message
         else:
-            return redirect("signing:document", pk=document.pk)
+            # The result: the draft, and which "Nơi nhận" lines were found in the directory and which were not.
+            return render(
+                request,
+                "signing/import.html",
+                {
+                    "form": ImportPlanForm(organizations=organizations),
+                    "document": document,
+                    "matches": matches,
+                    "unresolved": sum(1 for match in matches if not match.resolved),
+                },
+            )
     return render(request, "signing/import.html", {"form": form, "error": error})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Prefetch
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
@@ -23,12 +24,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import ApiErrorsMixin, IdRelatedField, Pagination, id_field, paginated
-from core.errors import NotFound
-from documents import limits, permissions, selectors
+from core.errors import NotFound, PermissionDenied
+from documents import limits, permissions, selectors, services
 from documents.catalog import DOCUMENT_TYPES
 from documents.dates import vn_today
 from documents.models import (
     Confidentiality,
+    Delivery,
+    DeliveryEvent,
     Document,
     DocumentType,
     Dossier,
@@ -37,7 +40,7 @@ from documents.models import (
     Status,
     Urgency,
 )
-from organizations.models import Organization, SignatureForm, Unit, User
+from organizations.models import Organization, RecipientGroup, SignatureForm, Unit, User
 from workflow import actions as flow_actions
 from workflow import selectors as flow_selectors
 
@@ -124,7 +127,17 @@ class DocumentOutputSerializer(serializers.ModelSerializer):
 class RecipientOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Recipient
-        fields = ["position", "display_name", "purpose", "printed_line", "organization", "unit", "person"]
+        fields = [
+            "position",
+            "display_name",
+            "purpose",
+            "printed_line",
+            "organization",
+            "unit",
+            "person",
+            "group",
+            "email",
+        ]
 
 
 class DocumentDetailOutputSerializer(DocumentOutputSerializer):
@@ -155,11 +168,19 @@ class DocumentDetailOutputSerializer(DocumentOutputSerializer):
 
 
 class RecipientInputSerializer(serializers.Serializer):
-    display_name = serializers.CharField(max_length=limits.RECIPIENT_MAX)
+    """One "Nơi nhận" line: at most one of organization, unit, person, group (ids from
+    GET /organizations/{id}/recipient-choices/), or none for an outside body, with an e-mail where it is reached so.
+    `display_name` is the printed text; empty, it is the directory's name. The service checks the rest."""
+
+    display_name = serializers.CharField(
+        max_length=limits.RECIPIENT_MAX, required=False, allow_blank=True, default="", help_text="Tên in ra."
+    )
     purpose = serializers.ChoiceField(choices=Purpose.choices, required=False, allow_blank=True, default="")
     organization = IdRelatedField(queryset=Organization.objects.all(), required=False, allow_null=True)
     unit = IdRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
     person = IdRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+    group = IdRelatedField(queryset=RecipientGroup.objects.all(), required=False, allow_null=True)
+    email = serializers.EmailField(required=False, allow_blank=True, default="", max_length=254)
 
 
 @extend_schema_field({"type": "string", "enum": [code for code, _, _ in DOCUMENT_TYPES]})
@@ -432,6 +453,93 @@ class DocumentTypeListApi(ApiErrorsMixin, APIView):
     @extend_schema(responses={200: OutputSerializer(many=True)})
     def get(self, request: Request) -> Response:
         return Response(self.OutputSerializer(DocumentType.objects.order_by("name"), many=True).data)
+
+
+# --- the sender's view: deliveries and reminders -----------------------------------------------------
+
+
+def sender_view_or_403(*, user: Any, pk: int) -> Document:
+    document = visible_or_404(user=user, pk=pk)
+    if not permissions.sees_deliveries(user, document):
+        raise PermissionDenied("Chỉ cán bộ của cơ quan ban hành mới xem được tình hình gửi văn bản.")
+    return document
+
+
+class DeliveryEventOutputSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display")
+    actor = serializers.CharField(source="actor.display_name", default=None, allow_null=True)
+
+    class Meta:
+        model = DeliveryEvent
+        fields = ["status", "status_display", "at", "actor", "note"]
+
+
+class DeliveryOutputSerializer(serializers.ModelSerializer):
+    """One addressee: its line, status with its exchange code, times, the refusal reason, the incoming number."""
+
+    line = serializers.IntegerField(source="recipient.position")
+    printed_line = serializers.CharField(source="recipient.printed_line")
+    addressee = serializers.CharField(source="addressee_name")
+    status_display = serializers.CharField(source="get_status_display")
+    exchange_code = serializers.CharField()
+    incoming_number = serializers.IntegerField(allow_null=True)
+    email = serializers.CharField(source="recipient.email")
+    history = DeliveryEventOutputSerializer(source="events", many=True)
+
+    class Meta:
+        model = Delivery
+        fields = [
+            "id",
+            "line",
+            "printed_line",
+            "kind",
+            "addressee",
+            "organization",
+            "unit",
+            "person",
+            "email",
+            "status",
+            "status_display",
+            "exchange_code",
+            "sent_at",
+            "status_at",
+            "acknowledged_at",
+            "reminded_at",
+            "note",
+            "incoming_number",
+            "history",
+        ]
+
+
+class DocumentDeliveriesApi(ApiErrorsMixin, APIView):
+    """GET /documents/{id}/deliveries/ — the sender's view: every addressee with its status, times and history
+    (people of the issuing organization who may read the document)."""
+
+    pagination_class = Pagination
+    OutputSerializer = DeliveryOutputSerializer
+
+    @extend_schema(operation_id="documents_deliveries", responses={200: OutputSerializer(many=True), **ERRORS})
+    def get(self, request: Request, pk: int) -> Response:
+        document = sender_view_or_403(user=request.user, pk=pk)
+        deliveries = selectors.deliveries_of(document=document).prefetch_related(
+            Prefetch("events", queryset=DeliveryEvent.objects.select_related("actor").order_by("at", "pk"))
+        )
+        return paginated(self, request, deliveries, self.OutputSerializer)
+
+
+class DocumentRemindApi(ApiErrorsMixin, APIView):
+    """POST /documents/{id}/remind/ — remind every addressee that has not accepted yet (01); once an hour."""
+
+    @extend_schema_serializer(component_name="DocumentRemindOutput")
+    class OutputSerializer(serializers.Serializer):
+        reminded = serializers.ListField(child=serializers.IntegerField(), help_text="Các lượt gửi đã được nhắc.")
+        count = serializers.IntegerField()
+
+    @extend_schema(operation_id="documents_remind", request=None, responses={200: OutputSerializer, **ERRORS})
+    def post(self, request: Request, pk: int) -> Response:
+        document = visible_or_404(user=request.user, pk=pk)
+        reminded = services.deliveries_remind(document=document, actor=request.user)
+        return Response({"reminded": reminded, "count": len(reminded)})
 
 
 # --- inbox ----------------------------------------------------------------------------------------

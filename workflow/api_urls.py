@@ -8,10 +8,12 @@ from workflow.api import (
     BULK_ACTIONS,
     DocumentActionApi,
     DocumentBulkActionApi,
+    DocumentDeliveriesApi,
     DocumentDetailApi,
     DocumentGrantApi,
     DocumentHistoryApi,
     DocumentListApi,
+    DocumentRemindApi,
     DocumentTypeListApi,
 )
 from workflow.api_links import urlpatterns as links_urlpatterns
@@ -22,6 +24,8 @@ urlpatterns = [
     path("documents/<id:pk>/", DocumentDetailApi.as_view(), name="detail"),
     path("documents/<id:pk>/history/", DocumentHistoryApi.as_view(), name="history"),
     path("documents/<id:pk>/grants/", DocumentGrantApi.as_view(), name="grants"),
+    path("documents/<id:pk>/deliveries/", DocumentDeliveriesApi.as_view(), name="deliveries"),
+    path("documents/<id:pk>/remind/", DocumentRemindApi.as_view(), name="remind"),
     *[
         path(f"documents/<id:pk>/{action}/", DocumentActionApi.as_view(action_name=action), name=action)
         for action in ACTIONS

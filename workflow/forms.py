@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from documents import limits
 from documents.importer import parse_recipient_line
-from documents.models import Confidentiality, DocumentType, Urgency
+from documents.models import Confidentiality, DocumentType, Purpose, Urgency
 from organizations.models import Organization, SignatureForm, User
-from organizations.selectors import eligible_signers
+from organizations.selectors import eligible_signers, recipient_choices
 
 
 class DraftForm(forms.Form):
@@ -27,9 +27,12 @@ class DraftForm(forms.Form):
         max_length=limits.BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 14}),
     )
+    # Pasted lines, for bodies outside the directory or a list copied from a plan; the rows above it
+    # (RecipientRowForm, prefix "r") pick from the directory. Both together make the "Nơi nhận" list.
     recipients = forms.CharField(
-        label=_("Nơi nhận (mỗi dòng một nơi, ví dụ: Sở GD&ĐT tỉnh Long An (b/c))"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Hoặc dán nhiều nơi nhận ngoài danh bạ (mỗi dòng một nơi, ví dụ: Báo Long An (để biết))"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     signer = forms.ModelChoiceField(label=_("Người ký"), queryset=User.objects.none())
     signature_form = forms.ChoiceField(label=_("Thể thức ký"), choices=SignatureForm.choices)
@@ -37,8 +40,23 @@ class DraftForm(forms.Form):
     confidentiality = forms.ChoiceField(label=_("Độ mật"), choices=Confidentiality.choices)
     deadline = forms.DateField(label=_("Hạn xử lý"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args: Any, organizations: list[Organization], drafter: User, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        organizations: list[Organization],
+        drafter: User,
+        recipient_rows: list[dict[str, Any]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # The directory rows: bound only when the page sent them (a client posting the pasted list alone is fine).
+        data = self.data if self.is_bound and f"{ROWS_PREFIX}-TOTAL_FORMS" in self.data else None
+        self.rows = RecipientRowFormSet(
+            data,
+            prefix=ROWS_PREFIX,
+            initial=recipient_rows or None,
+            form_kwargs={"targets": target_choices(organizations)},
+        )
         ids = [o.pk for o in organizations]
         self.fields["organization"].queryset = Organization.objects.filter(pk__in=ids)
         # The people the services accept as signer (organizations.selectors.eligible_signers), nobody else.
@@ -53,11 +71,25 @@ class DraftForm(forms.Form):
 
     def clean_recipients(self) -> list[dict[str, str]]:
         lines = [line for line in self.cleaned_data["recipients"].splitlines() if line.strip(" -;")]
-        if not lines:
-            raise forms.ValidationError(_("Cần ít nhất một nơi nhận."))
         recipients = [dict(zip(("display_name", "purpose"), parse_recipient_line(line), strict=True)) for line in lines]
         _check_lines([r["display_name"] for r in recipients], limits.RECIPIENTS_MAX, limits.RECIPIENT_MAX)
         return recipients
+
+    def is_valid(self) -> bool:
+        rows_valid = not self.rows.is_bound or self.rows.is_valid()
+        return super().is_valid() and rows_valid
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if "recipients" not in cleaned:
+            return cleaned
+        rows = [row.line() for row in self.rows.forms if row.is_bound and row.is_valid() and row.line()]
+        cleaned["recipients"] = rows + cleaned["recipients"]
+        if not cleaned["recipients"]:
+            self.add_error("recipients", _("Cần ít nhất một nơi nhận."))
+        elif len(cleaned["recipients"]) > limits.RECIPIENTS_MAX:
+            self.add_error("recipients", _("Nhiều quá %(count)s dòng.") % {"count": limits.RECIPIENTS_MAX})
+        return cleaned
 
     def clean_legal_bases(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["legal_bases"].splitlines() if line.strip()]
@@ -69,6 +101,94 @@ class DraftForm(forms.Form):
         data = dict(self.cleaned_data)
         data.pop("organization")
         return data
+
+
+ROWS_PREFIX = "r"
+OUTSIDE = ""  # the target of a row naming a body outside the directory (its name typed)
+TARGET_FIELDS = {"g": "group", "o": "organization", "u": "unit", "p": "person"}
+
+
+def target_choices(organizations: list[Organization]) -> list[Any]:
+    """The row's <select>: outside bodies, then the directory of each issuing organization in optgroups.
+    Values are "g:<id>", "o:<id>", "u:<id>", "p:<id>"; documents.services checks them again at save."""
+    choices: list[Any] = [(OUTSIDE, _("Ngoài hệ thống (ghi tên)"))]
+    for organization in organizations:
+        directory = recipient_choices(organization)
+        suffix = f" — {organization.abbreviation}" if len(organizations) > 1 else ""
+        groups = [
+            (_("Nhóm nơi nhận"), [(f"g:{g.pk}", g.name) for g in directory.groups]),
+            (_("Cơ quan"), [(f"o:{o.pk}", str(o)) for o in directory.organizations]),
+            (_("Đơn vị"), [(f"u:{u.pk}", f"{u.name} ({u.abbreviation})") for u in directory.units]),
+            (
+                _("Cá nhân"),
+                [
+                    (f"p:{m.user_id}", f"{m.user.display_name}, {m.post_title or m.get_role_display()}")
+                    for m in directory.people
+                ],
+            ),
+        ]
+        choices += [(f"{label}{suffix}", options) for label, options in groups if options]
+    return choices
+
+
+class RecipientRowForm(forms.Form):
+    """One "Nơi nhận" row: who (from the directory, or outside), the purpose, the printed text, an e-mail."""
+
+    target = forms.ChoiceField(label=_("Nơi nhận"), required=False)
+    purpose = forms.ChoiceField(label=_("Mục đích"), choices=Purpose.choices, required=False)
+    display_name = forms.CharField(label=_("Tên in trên văn bản"), max_length=limits.RECIPIENT_MAX, required=False)
+    email = forms.EmailField(label=_("Thư điện tử (nơi ngoài hệ thống)"), required=False, max_length=254)
+
+    def __init__(self, *args: Any, targets: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = targets
+
+    def clean_display_name(self) -> str:
+        value = self.cleaned_data["display_name"].strip()
+        if problem := limits.text_problem(value, max_length=limits.RECIPIENT_MAX):
+            raise forms.ValidationError(problem)
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("target") == OUTSIDE and not cleaned.get("display_name") and cleaned.get("email"):
+            self.add_error("display_name", _("Ghi tên nơi nhận ngoài hệ thống."))
+        return cleaned
+
+    def line(self) -> dict[str, Any] | None:
+        """The line as documents.services takes it; None for an empty row."""
+        target = self.cleaned_data.get("target") or OUTSIDE
+        name = self.cleaned_data.get("display_name", "")
+        if target == OUTSIDE and not name:
+            return None
+        line: dict[str, Any] = {
+            "display_name": name,
+            "purpose": self.cleaned_data.get("purpose", ""),
+            "email": self.cleaned_data.get("email", ""),
+        }
+        if target != OUTSIDE:
+            kind, _colon, pk = target.partition(":")
+            line[TARGET_FIELDS[kind]] = int(pk)
+        return line
+
+
+RecipientRowFormSet = forms.formset_factory(RecipientRowForm, extra=3, max_num=limits.RECIPIENTS_MAX)
+
+
+def recipient_rows(document: Any) -> list[dict[str, Any]]:
+    """The initial rows of the edit page: a draft's lines as they are stored."""
+    rows = []
+    for line in document.recipients.all():
+        target = next(
+            (
+                f"{kind}:{getattr(line, f'{name}_id')}"
+                for kind, name in TARGET_FIELDS.items()
+                if getattr(line, f"{name}_id")
+            ),
+            OUTSIDE,
+        )
+        rows.append({"target": target, "purpose": line.purpose, "display_name": line.display_name, "email": line.email})
+    return rows
 
 
 def _check_lines(lines: list[str], max_lines: int, max_length: int) -> None:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("flow/documents/<id:pk>/reporting-duties/", views_links.add_duty, name="add-duty"),
     path("flow/deliveries/<id:pk>/implement/", views_links.implement, name="implement"),
     path("flow/deliveries/<id:pk>/reply/", views_links.reply, name="reply"),
+    path("flow/documents/<id:pk>/remind/", views.remind, name="remind"),
     path("flow/tasks/<id:task_pk>/", views.task_detail, name="task"),
     path("flow/tasks/<id:task_pk>/claim/", views.claim, name="claim"),
     path("flow/tasks/<id:task_pk>/reassign/", views.reassign, name="reassign"),

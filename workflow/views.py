@@ -6,6 +6,7 @@ with the Vietnamese message and the error's HTTP status (409 when someone else w
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.contrib import messages
@@ -20,12 +21,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.converters import MAX_ID
 from documents.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
-from documents.models import Document, DocumentType, Dossier, Status, Urgency
-from documents.permissions import check_edit, may_cancel, may_recall
-from documents.selectors import document_get_visible, visible_documents
+from documents.models import DeliveryStatus, Document, DocumentType, Dossier, Status, Urgency
+from documents.permissions import check_edit, may_cancel, may_recall, sees_deliveries
+from documents.selectors import deliveries_of, document_get_visible, visible_documents
+from documents.services import deliveries_remind, may_remind
 from organizations.models import Membership, Organization, Unit, User
 from workflow import actions, assignment
-from workflow.forms import DraftForm
+from workflow.forms import DraftForm, recipient_rows
 from workflow.links import links_context
 from workflow.models import DocumentTask
 from workflow.selectors import KINDS, inbox_for
@@ -195,9 +197,50 @@ def document_flow(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("name"),
         "can_cancel": document.status in (Status.DRAFT, Status.IN_REVIEW) and may_cancel(request.user, document),
         "can_recall": document.status == Status.ISSUED and may_recall(request.user, document),
+        **_sender_view(request.user, document),
     }
     context |= links_context(request.user, document)  # căn cứ, replies, corrections, reporting (_links.html)
     return render(request, "workflow/document.html", context)
+
+
+SENT_STATES = (Status.ISSUED, Status.ARCHIVED, Status.RECALLED)
+# "Đã tiếp nhận": accepted, and every handling step after it (04, 05, 06).
+ACCEPTED_STATES = (DeliveryStatus.ACCEPTED, DeliveryStatus.ASSIGNED, DeliveryStatus.IN_PROGRESS, DeliveryStatus.DONE)
+
+
+def _sender_view(user: Any, document: Document) -> dict[str, Any]:
+    """The sender's table (templates/workflow/_deliveries.html): every addressee, the counts, the "Lưu" copies
+    and the reminder button; for people of the issuing organization, once it was sent. A constant number of
+    queries whatever the number of addressees."""
+    if document.status not in SENT_STATES or not sees_deliveries(user, document):
+        return {}
+    deliveries = list(deliveries_of(document=document))
+    counts = Counter(delivery.status for delivery in deliveries)
+    waiting = counts[DeliveryStatus.ARRIVED]
+    return {
+        "deliveries": deliveries,
+        "delivery_counts": {
+            "accepted": sum(counts[status] for status in ACCEPTED_STATES),
+            "waiting": waiting,
+            "refused": counts[DeliveryStatus.REFUSED],
+            "outside": counts[DeliveryStatus.QUEUED] + counts[DeliveryStatus.EMAILED],
+        },
+        "filed_copies": list(document.filed_copies.select_related("unit")),
+        "can_remind": bool(waiting) and document.status != Status.RECALLED and may_remind(user=user, document=document),
+    }
+
+
+@login_required
+@require_POST
+def remind(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Nhắc nơi chưa tiếp nhận": one click, every late addressee; at most once an hour each."""
+    try:
+        document = _visible_document(request.user, pk)
+        reminded = deliveries_remind(document=document, actor=request.user)
+    except DomainError as error:
+        return _error_page(request, error)
+    messages.success(request, f"Đã nhắc {len(reminded)} nơi chưa tiếp nhận.")
+    return redirect(reverse("workflow:document", args=[pk]) + "#deliveries")
 
 
 @login_required
@@ -344,7 +387,7 @@ def edit_document(request: HttpRequest, pk: int) -> HttpResponse:
         "subject": document.subject,
         "legal_bases": "\n".join(document.legal_bases),
         "body": document.body,
-        "recipients": "\n".join(r.printed_line for r in document.recipients.all()),
+        "recipients": "",  # the lines are shown as rows (recipient_rows)
         "signer": document.signer_id,
         "signature_form": document.signature_form,
         "urgency": document.urgency,
@@ -352,7 +395,11 @@ def edit_document(request: HttpRequest, pk: int) -> HttpResponse:
         "deadline": document.deadline,
     }
     form = DraftForm(
-        request.POST or None, initial=initial, organizations=[document.organization], drafter=document.drafter
+        request.POST or None,
+        initial=initial,
+        organizations=[document.organization],
+        drafter=document.drafter,
+        recipient_rows=recipient_rows(document),
     )
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()

@@ -29,6 +29,7 @@ from documents.services.review import (
     document_submit,
     document_unit_approve,
 )
+from documents.services.sending import deliveries_remind, may_remind
 from documents.services.signature import document_sign
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "arrival_accept",
     "arrival_refuse",
     "basis_line",
+    "deliveries_remind",
     "delivery_acknowledge",
     "document_approve",
     "document_archive",
@@ -60,6 +62,7 @@ __all__ = [
     "issuer_name",
     "may_correct",
     "may_receive",
+    "may_remind",
     "reporting_duty_add",
     "reporting_open_periods",
 ]

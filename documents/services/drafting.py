@@ -6,8 +6,12 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 
+from core.converters import MAX_ID
+from documents import limits
 from documents.errors import InvalidTransition, ValidationFailed
 from documents.limits import check_draft
 from documents.locks import lock_document
@@ -24,7 +28,7 @@ from documents.models import (
 )
 from documents.services._common import _check_named, _finish, _require, _save, _validate_choices
 from documents.versioning import content_hash, content_snapshot
-from organizations.models import Organization, Role, SignatureForm, Unit
+from organizations.models import Membership, Organization, RecipientGroup, Role, SignatureForm, Unit
 from organizations.selectors import has_role, membership_of
 
 DRAFTING_ROLES = (Role.HEAD, Role.DEPUTY, Role.UNIT_LEAD, Role.STAFF, Role.CLERK)
@@ -45,28 +49,104 @@ EDITABLE_FIELDS = (
 )
 
 
+DIRECTORY_FIELDS = ("organization", "unit", "person", "group")
+
+
+def _id_of(value: Any, *, line: int) -> int | None:
+    """An id, or the id of an instance; anything else is the caller's mistake, told in Vietnamese."""
+    if value is None or value == "":
+        return None
+    value = getattr(value, "pk", value)
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isascii():
+        raise ValidationFailed("Mã nơi nhận không hợp lệ.", details={"field": "recipients", "line": line})
+    if isinstance(value, str) and not value.isdigit():
+        raise ValidationFailed("Mã nơi nhận không hợp lệ.", details={"field": "recipients", "line": line})
+    number = int(value)
+    if not 0 < number <= MAX_ID:
+        raise ValidationFailed("Mã nơi nhận không hợp lệ.", details={"field": "recipients", "line": line})
+    return number
+
+
+def _directory_of(organization_id: int, ids: dict[str, set[int]]) -> dict[str, dict[int, str]]:
+    """The names of the chosen entries that a drafter of `organization_id` may pick, by field; four queries
+    at most whatever the number of lines. An id missing from the answer is not allowed."""
+    found: dict[str, dict[int, str]] = {name: {} for name in DIRECTORY_FIELDS}
+    if ids["organization"]:
+        organizations = Organization.objects.filter(pk__in=ids["organization"]).exclude(pk=organization_id)
+        found["organization"] = {o.pk: str(o) for o in organizations}
+    if ids["unit"]:
+        units = Unit.objects.filter(pk__in=ids["unit"], organization_id=organization_id)
+        found["unit"] = dict(units.values_list("pk", "name"))
+    if ids["person"]:
+        members = Membership.objects.filter(
+            organization_id=organization_id, is_active=True, user_id__in=ids["person"], user__is_active=True
+        ).select_related("user")
+        found["person"] = {m.user_id: m.user.display_name for m in members}
+    if ids["group"]:
+        groups = RecipientGroup.objects.filter(pk__in=ids["group"], organization_id=organization_id)
+        found["group"] = dict(groups.values_list("pk", "name"))
+    return found
+
+
+NOT_IN_DIRECTORY = {
+    "organization": "Cơ quan nhận không có trong danh bạ (hoặc là chính cơ quan ban hành).",
+    "unit": "Đơn vị nhận không thuộc cơ quan ban hành.",
+    "person": "Người nhận không phải cán bộ đang công tác tại cơ quan ban hành.",
+    "group": "Nhóm nơi nhận không thuộc cơ quan ban hành.",
+}
+
+
 def _write_recipients(document: Document, recipients: Sequence[Mapping[str, Any]]) -> None:
-    document.recipients.all().delete()
-    rows = []
+    """The "Nơi nhận" lines, checked against the directory in one place (docs/distribution.md, "Sending"):
+    a unit, a person (an active member) or a named group of the issuing organization, another organization
+    of the directory, or — none of them — an outside body, with an e-mail address where it is reached so.
+    The printed name defaults to the directory's name and stays what the drafter wrote when given."""
+    chosen: list[dict[str, int | None]] = []
     for position, line in enumerate(recipients, start=1):
-        name = str(line.get("display_name", "")).strip()
+        ids = {name: _id_of(line.get(name), line=position) for name in DIRECTORY_FIELDS}
+        if sum(value is not None for value in ids.values()) > 1:
+            raise ValidationFailed(
+                "Mỗi dòng nơi nhận chỉ chọn một cơ quan, đơn vị, cá nhân hoặc nhóm.",
+                details={"field": "recipients", "line": position},
+            )
+        chosen.append(ids)
+    wanted = {name: {ids[name] for ids in chosen if ids[name] is not None} for name in DIRECTORY_FIELDS}
+    directory = _directory_of(document.organization_id, wanted)  # type: ignore[arg-type]
+    rows = []
+    for position, (line, ids) in enumerate(zip(recipients, chosen, strict=True), start=1):
+        where = {"field": "recipients", "line": position}
+        picked = next(((name, value) for name, value in ids.items() if value is not None), None)
+        if picked and picked[1] not in directory[picked[0]]:
+            raise ValidationFailed(f"Dòng {position}: {NOT_IN_DIRECTORY[picked[0]]}", details=where)
+        name = str(line.get("display_name", "") or "").strip() or (directory[picked[0]][picked[1]] if picked else "")
         purpose = line.get("purpose", "") or ""
+        email = str(line.get("email", "") or "").strip()
         if not name:
-            raise ValidationFailed("Mỗi dòng nơi nhận cần có tên.", details={"field": "recipients", "line": position})
+            raise ValidationFailed("Mỗi dòng nơi nhận cần có tên.", details=where)
         if purpose not in Purpose.values:
-            raise ValidationFailed(f"Mục đích “{purpose}” không hợp lệ.", details={"field": "recipients"})
+            raise ValidationFailed(f"Mục đích “{purpose}” không hợp lệ.", details=where)
+        if email:
+            if picked:
+                raise ValidationFailed(
+                    f"Dòng {position}: thư điện tử chỉ ghi cho nơi nhận ngoài hệ thống.", details=where
+                )
+            try:
+                validate_email(email)
+            except DjangoValidationError as exc:
+                raise ValidationFailed(
+                    f"Dòng {position}: địa chỉ thư điện tử “{email[:80]}” không hợp lệ.", details=where
+                ) from exc
         rows.append(
             Recipient(
                 document=document,
                 position=position,
-                display_name=name,
+                display_name=name[: limits.RECIPIENT_MAX],
                 purpose=purpose,
-                organization=line.get("organization"),
-                unit=line.get("unit"),
-                person=line.get("person"),
-                group=line.get("group"),
+                email=email,
+                **{f"{field}_id": value for field, value in ids.items()},
             )
         )
+    document.recipients.all().delete()
     Recipient.objects.bulk_create(rows)
 
 

@@ -14,6 +14,7 @@ from documents.models import ArtifactKind, Document
 from documents.numbering import allocate_number, format_code
 from documents.reporting import on_issue as reporting_on_issue
 from documents.services._common import _finish, _require, _save, _store_artifact, _transition
+from documents.services.sending import schedule_outside_emails, write_filed_copies
 from organizations.models import Role
 from organizations.selectors import has_role
 
@@ -69,6 +70,12 @@ def document_issue(*, document: Document, actor: Any, issued_pdf: bytes | None =
     document.issued_at = now
     details: dict[str, Any] = {"deliveries": write_deliveries(document=document, now=now, actor=actor)}
     details |= reporting_on_issue(document=document, now=now)  # obligations opened, and the one a report pays
+    # The "Lưu:" copies, and the outside bodies reached by e-mail (sent after commit, never under the lock).
+    filed = write_filed_copies(document=document, now=now)
+    if filed:
+        details["filed"] = [copy.label for copy in filed]
+    if emailed := schedule_outside_emails(document=document, actor=actor):
+        details["emailed"] = emailed
     if issued_pdf is not None:
         details["pdf_sha256"] = _store_artifact(document, ArtifactKind.ISSUED, issued_pdf)
     _save(document, ["issued_at"])

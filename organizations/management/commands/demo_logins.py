@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from organizations.demo import BODIES, DEMO_PASSWORD
+from organizations.demo import BODIES, DEMO_PASSWORD, SCHOOL_BODIES
 
 
 class Command(BaseCommand):
@@ -18,3 +18,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {body.name} {body.place_name}:")
             for person in body.people:
                 self.stdout.write(f"    {person.username:<24} {person.full_name:<24} {person.post_title}")
+        # Schools: one line each (the same four posts everywhere), grouped under their Phòng.
+        self.stdout.write("  Schools (<prefix>.vanthu = clerk, .hieutruong, .pho, .giaovien):")
+        for body in SCHOOL_BODIES:
+            prefix = body.people[0].username.partition(".")[0]
+            self.stdout.write(f"    {prefix + '.*':<24} {body.name} ({body.place_name})")
