@@ -11,6 +11,16 @@ from documents.services.consultation import document_give_opinion, document_requ
 from documents.services.delivery import arrival_accept, arrival_refuse, delivery_acknowledge, may_receive
 from documents.services.dossiers import dossier_open
 from documents.services.drafting import DRAFTING_ROLES, EDITABLE_FIELDS, document_create, document_update_draft
+from documents.services.handling import (
+    incoming_assign,
+    incoming_finish,
+    incoming_forward,
+    incoming_start,
+    may_handle,
+    may_lead,
+    recall_agree,
+    recall_refuse,
+)
 from documents.services.registration import document_issue, document_register
 from documents.services.review import (
     document_approve,
@@ -43,5 +53,13 @@ __all__ = [
     "document_unit_approve",
     "document_update_draft",
     "dossier_open",
+    "incoming_assign",
+    "incoming_finish",
+    "incoming_forward",
+    "incoming_start",
+    "may_handle",
+    "may_lead",
     "may_receive",
+    "recall_agree",
+    "recall_refuse",
 ]
