@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "workflow",
     "signing",
     "notifications",
+    "receiving",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "receiving.context_processors.arrivals",
             ],
         },
     },
@@ -207,6 +209,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # <id:pk> (core.converters): a database id, not the string drf-spectacular assumes for custom converters
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 2**63 - 1}},
+    # a delivery's status (exchange codes) is not a document's status
+    "ENUM_NAME_OVERRIDES": {
+        "DeliveryStatusEnum": "documents.models.DeliveryStatus",
+        "StatusEnum": "documents.models.Status",  # the name it had before deliveries had a status too
+    },
 }
 
 GUARDIAN_RAISE_403 = True

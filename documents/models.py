@@ -453,6 +453,10 @@ class DeliveryEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.delivery_id}: {self.status}"
 
+    @property
+    def exchange_code(self) -> str:
+        return EXCHANGE_CODES.get(self.status, "")
+
 
 class IncomingDocument(models.Model):
     """Văn bản đến: an accepted delivery, registered with the receiving organization's own running number."""

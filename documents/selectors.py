@@ -304,7 +304,13 @@ def receiving_box(*, user: Any, box: str) -> QuerySet[Delivery]:
     """One box, newest first, with what its rows show joined once (a constant number of queries)."""
     if not getattr(user, "is_authenticated", False) or box not in RECEIVING_BOXES:
         return Delivery.objects.none()
-    return _receiving(user).filter(_box(user, box)).select_related(*RECEIVING_RELATED).order_by("-status_at", "-pk")
+    return (
+        _receiving(user)
+        .filter(_box(user, box))
+        .select_related(*RECEIVING_RELATED)
+        .prefetch_related("incoming__supporting_units")
+        .order_by("-status_at", "-pk")
+    )
 
 
 def receiving_counts(*, user: Any) -> dict[str, int]:
@@ -377,5 +383,6 @@ def incoming_register(
             "assigned_person",
             "started_by",
         )
+        .prefetch_related("supporting_units")
         .order_by("number")
     )
