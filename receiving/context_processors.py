@@ -13,8 +13,15 @@ from django.utils.functional import SimpleLazyObject
 from documents.selectors import receiving_counts
 
 
+def counts_for(request: HttpRequest) -> dict[str, int]:
+    """The person's counts, read once a request (the header and the "Văn bản đến" tabs share them)."""
+    if not hasattr(request, "_receiving_counts"):
+        request._receiving_counts = receiving_counts(user=request.user)
+    return request._receiving_counts
+
+
 def arrivals(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"receiving_counts": SimpleLazyObject(lambda: receiving_counts(user=user))}
+    return {"receiving_counts": SimpleLazyObject(lambda: counts_for(request))}

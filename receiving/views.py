@@ -25,11 +25,11 @@ from documents.selectors import (
     delivery_history,
     incoming_register,
     receiving_box,
-    receiving_counts,
     register_organizations,
     visible_documents,
 )
 from receiving import actions
+from receiving.context_processors import counts_for
 
 PAGE_SIZE = 25
 BOXES = (
@@ -91,7 +91,7 @@ def arrivals(request: HttpRequest) -> HttpResponse:
     if box not in dict(BOXES):
         box = "arrivals"
     page = Paginator(receiving_box(user=request.user, box=box), PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = receiving_counts(user=request.user)
+    counts = counts_for(request)
     context = {"boxes": [(code, label, counts[code]) for code, label in BOXES], "box": box, "page": page}
     return render(request, "receiving/arrivals.html", context)
 

@@ -37,6 +37,14 @@ class Scenario:
         services.incoming_assign(delivery=self.delivery, actor=self.school.head, **values)
         return self.refresh()
 
+    def next_plan(self) -> Delivery:
+        """Another plan from the same Phòng to the same school; the scenario now follows it."""
+        org = self.school.organization
+        lines = [{"display_name": org.name, "purpose": "execute", "organization": org}]
+        self.document = advance(make_draft(self.sender, recipients=lines), self.sender, to="issued")
+        self.delivery = self.document.deliveries.get()
+        return self.delivery
+
     def refresh(self) -> Delivery:
         self.delivery.refresh_from_db()
         return self.delivery
