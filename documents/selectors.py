@@ -93,11 +93,12 @@ def _handling_by(user: Any) -> Q:
 
 def addressed_document_ids(*, user: Any, leaders: bool = False) -> QuerySet[Delivery]:
     """Subquery: the documents delivered to `user` — as an addressee, or named in its handling; with
-    `leaders`, also as a head or deputy of a receiving organization. A copy given back (15) is no longer
-    theirs: its delivery and history stay, for the sender and the auditor."""
+    `leaders`, also as a head or deputy of a receiving organization once its clerk registered it (the clerk
+    checks and registers, then presents it: a refused or unregistered one never reaches them). A copy given back
+    (15) is no longer theirs: its delivery and history stay, for the sender and the auditor."""
     reach = _addressed_to(user) | _handling_by(user)
     if leaders:
-        reach |= Q(organization_id__in=_org_ids(user, Role.HEAD, Role.DEPUTY))
+        reach |= Q(organization_id__in=_org_ids(user, Role.HEAD, Role.DEPUTY), incoming__isnull=False)
     return Delivery.objects.filter(reach).exclude(status=DeliveryStatus.RECALLED).values("document_id")
 
 
@@ -329,7 +330,8 @@ def delivery_get_for_receiver(*, user: Any, pk: int) -> Delivery | None:
     organization's leaders — or None (a 404). A copy given back (15) is gone from here."""
     if not getattr(user, "is_authenticated", False):
         return None
-    reach = _addressed_to(user) | _handling_by(user) | Q(organization_id__in=_org_ids(user, Role.HEAD, Role.DEPUTY))
+    leaders = Q(organization_id__in=_org_ids(user, Role.HEAD, Role.DEPUTY), incoming__isnull=False)
+    reach = _addressed_to(user) | _handling_by(user) | leaders
     return (
         _receiving(user)
         .filter(pk=pk)
