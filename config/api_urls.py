@@ -8,6 +8,7 @@ from workflow.api import InboxApi
 urlpatterns = [
     path("", include("workflow.api_urls")),
     path("", include("organizations.api_urls")),
+    path("", include("receiving.api_urls")),
     path("inbox/", InboxApi.as_view(), name="api-inbox"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "workflow",
     "signing",
     "notifications",
+    "receiving",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "receiving.context_processors.arrivals",
             ],
         },
     },

@@ -9,5 +9,6 @@ urlpatterns = [
     path("api/signing/", include("signing.api_urls")),
     path("api/", include("config.api_urls")),
     path("", include("signing.urls")),
+    path("", include("receiving.urls")),
     path("", include("workflow.urls")),
 ]

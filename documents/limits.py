@@ -36,6 +36,8 @@ LABELS = {
     "recipients": gettext_lazy("Nơi nhận"),
     "comment": gettext_lazy("Ý kiến"),
     "reason": gettext_lazy("Lý do"),
+    "directive": gettext_lazy("Bút phê"),
+    "result": gettext_lazy("Kết quả xử lý"),
 }
 
 

@@ -500,6 +500,10 @@ class DeliveryEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.delivery_id}: {self.status}"
 
+    @property
+    def exchange_code(self) -> str:
+        return EXCHANGE_CODES.get(self.status, "")
+
 
 class IncomingDocument(models.Model):
     """Văn bản đến: an accepted delivery, registered with the receiving organization's own running number."""
@@ -518,6 +522,31 @@ class IncomingDocument(models.Model):
     sender_name = models.CharField(_("cơ quan ban hành"), max_length=255)
     sender_code = models.CharField(_("số, ký hiệu"), max_length=60)
     sender_date = models.DateField(_("ngày văn bản"), null=True, blank=True)
+    # Handling (docs/distribution.md "Receiving and handling"): only a registered document carries a duty to
+    # handle, so these live here and not on Delivery. The clerk passes it to a leader, who assigns it.
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    forwarded_at = models.DateTimeField(_("ngày chuyển lãnh đạo"), null=True, blank=True)
+    assigned_unit = models.ForeignKey(
+        "organizations.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    assigned_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    supporting_units = models.ManyToManyField("organizations.Unit", blank=True, related_name="+")
+    directive = models.TextField(_("bút phê"), blank=True)
+    handling_deadline = models.DateField(_("hạn xử lý"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("ngày phân công"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(_("ngày bắt đầu xử lý"), null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    finished_at = models.DateTimeField(_("ngày xử lý xong"), null=True, blank=True)
+    result = models.TextField(_("kết quả xử lý"), blank=True)
 
     class Meta:
         verbose_name = _("văn bản đến")

@@ -12,24 +12,28 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import BigIntegerField, Q, QuerySet
+from django.db.models import BigIntegerField, Count, Q, QuerySet
 from django.db.models.functions import Cast
 from guardian.models import UserObjectPermission
 
 from audit.models import AuditEvent
 from documents.citing import issuer_name
 from documents.dates import vn_today
+from documents.errors import PermissionDenied
 from documents.models import (
     Confidentiality,
     Delivery,
+    DeliveryEvent,
     DeliveryKind,
     DeliveryStatus,
     Document,
+    IncomingDocument,
+    Register,
     ReportingDuty,
     ReportingObligation,
     Status,
 )
-from organizations.models import Membership, Role, User
+from organizations.models import Membership, Organization, Role, User
 
 # The clerk of the issuing organization sees a document from its signature on.
 SIGNED_OR_LATER = (Status.SIGNED, Status.REGISTERED, Status.ISSUED, Status.ARCHIVED, Status.RECALLED)
@@ -71,9 +75,36 @@ def _addressed_to(user: Any) -> Q:
     return Q(organization_id__in=_org_ids(user, Role.CLERK)) | Q(person_id=user.pk) | Q(unit_id__in=units)
 
 
-def addressed_document_ids(*, user: Any) -> QuerySet[Delivery]:
-    """Subquery: the documents delivered to `user`."""
-    return Delivery.objects.filter(_addressed_to(user)).values("document_id")
+def _handling_units(user: Any) -> QuerySet[Membership]:
+    """Subquery: the units `user` works in (auditors excepted), for units in charge or supporting."""
+    return (
+        Membership.objects.filter(user_id=user.pk, is_active=True, unit__isnull=False)
+        .exclude(role=Role.AUDITOR)
+        .values("unit_id")
+    )
+
+
+def _handling_by(user: Any) -> Q:
+    """Deliveries whose handling names `user`: the leader it was passed to, the person in charge, a member of
+    the unit in charge or of a supporting unit (documents.services.handling)."""
+    units = _handling_units(user)
+    return (
+        Q(incoming__leader_id=user.pk)
+        | Q(incoming__assigned_person_id=user.pk)
+        | Q(incoming__assigned_unit_id__in=units)
+        | Q(incoming__supporting_units__in=units)
+    )
+
+
+def addressed_document_ids(*, user: Any, leaders: bool = False) -> QuerySet[Delivery]:
+    """Subquery: the documents delivered to `user` — as an addressee, or named in its handling; with
+    `leaders`, also as a head or deputy of a receiving organization once its clerk registered it (the clerk
+    checks and registers, then presents it: a refused or unregistered one never reaches them). A copy given back
+    (15) is no longer theirs: its delivery and history stay, for the sender and the auditor."""
+    reach = _addressed_to(user) | _handling_by(user)
+    if leaders:
+        reach |= Q(organization_id__in=_org_ids(user, Role.HEAD, Role.DEPUTY), incoming__isnull=False)
+    return Delivery.objects.filter(reach).exclude(status=DeliveryStatus.RECALLED).values("document_id")
 
 
 def visibility_filter(*, user: Any) -> Q:
@@ -88,8 +119,11 @@ def visibility_filter(*, user: Any) -> Q:
     )
     issuing_clerk = Q(organization_id__in=_org_ids(user, Role.CLERK), status__in=SIGNED_OR_LATER)
     # The addressees of an issued document, after its lines were expanded (documents.distribution): the
-    # clerk of a recipient organization, a person named, the members of a unit named.
+    # clerk of a recipient organization, a person named, the members of a unit named; and the people its
+    # handling names there (leader passed to, person or units in charge, supporting units).
     recipient = Q(pk__in=addressed_document_ids(user=user), status__in=ISSUED_OR_LATER)
+    # …and, for a document of normal confidentiality, the receiving organization's head and deputies.
+    receiving_leaders = Q(pk__in=addressed_document_ids(user=user, leaders=True), status__in=ISSUED_OR_LATER)
     # Members of a unit asked for its opinion (auditors excepted), from the request on.
     consulted = Q(
         pk__in=Document.consulted_units.through.objects.filter(
@@ -101,7 +135,7 @@ def visibility_filter(*, user: Any) -> Q:
     normal = (
         in_path
         | issuing_clerk
-        | recipient
+        | receiving_leaders
         | consulted
         | (Q(organization_id__in=_org_ids(user, Role.HEAD, Role.DEPUTY)) & ~Q(status=Status.DRAFT))
         | (Q(organization_id__in=_org_ids(user, Role.AUDITOR)) & put_before_them)
@@ -205,6 +239,7 @@ def arrivals_for(*, user: Any, statuses: tuple[str, ...] = (DeliveryStatus.ARRIV
         return Delivery.objects.none()
     return (
         Delivery.objects.filter(_addressed_to(user), status__in=statuses)
+        .exclude(status=DeliveryStatus.RECALLED)  # a copy given back is no longer the addressee's
         .select_related("document", "document__organization", "document__doc_type", "recipient", "organization")
         .order_by("-sent_at", "-pk")
     )
@@ -302,6 +337,99 @@ def delivery_for_member(*, user: Any, pk: int) -> Delivery | None:
     return (
         Delivery.objects.filter(reached, pk=pk)
         .select_related("document", "document__organization", "document__doc_type", "organization")
+        .first()
+    )
+
+
+# --- the receiving side: boxes, one delivery, the incoming register (docs/distribution.md) -----------------
+
+RECEIVING_BOXES = ("arrivals", "to_assign", "handling", "done", "recall")
+RECEIVING_RELATED = (
+    "document",
+    "document__organization",
+    "document__doc_type",
+    "recipient",
+    "organization",
+    "unit",
+    "person",
+    "incoming",
+    "incoming__leader",
+    "incoming__assigned_unit",
+    "incoming__assigned_person",
+)
+
+
+def _box(user: Any, box: str) -> Q:
+    """The deliveries of one box of `user`'s "Văn bản đến" page, as one Q over Delivery."""
+    in_charge = Q(
+        pk__in=Delivery.objects.filter(
+            Q(incoming__assigned_person_id=user.pk)
+            | Q(incoming__assigned_unit_id__in=_handling_units(user))
+            | Q(incoming__supporting_units__in=_handling_units(user))
+        ).values("pk")
+    )
+    match box:
+        case "arrivals":  # chờ tiếp nhận: the clerk, the person or the unit addressed
+            return _addressed_to(user) & Q(status=DeliveryStatus.ARRIVED)
+        case "to_assign":  # chờ phân công: passed to me, or my organization's (as its head or clerk)
+            return Q(status=DeliveryStatus.ACCEPTED, kind=DeliveryKind.ORGANIZATION) & (
+                Q(incoming__leader_id=user.pk) | Q(organization_id__in=_org_ids(user, Role.HEAD, Role.CLERK))
+            )
+        case "handling":  # đang xử lý: assigned to me or my unit, in charge or supporting
+            return Q(status__in=(DeliveryStatus.ASSIGNED, DeliveryStatus.IN_PROGRESS)) & in_charge
+        case "done":
+            return Q(status=DeliveryStatus.DONE) & (
+                in_charge
+                | Q(incoming__leader_id=user.pk)
+                | Q(organization_id__in=_org_ids(user, Role.HEAD, Role.CLERK))
+            )
+        case "recall":  # đề nghị thu hồi, chờ trả lời
+            return _addressed_to(user) & Q(status=DeliveryStatus.RECALL_REQUESTED)
+    raise ValueError(box)
+
+
+def _receiving(user: Any) -> QuerySet[Delivery]:
+    """Deliveries of documents `user` may read (the one rule), so no box lists a trích yếu it should not."""
+    return Delivery.objects.filter(document_id__in=visible_documents(user=user).values("pk"))
+
+
+def receiving_box(*, user: Any, box: str) -> QuerySet[Delivery]:
+    """One box, newest first, with what its rows show joined once (a constant number of queries)."""
+    if not getattr(user, "is_authenticated", False) or box not in RECEIVING_BOXES:
+        return Delivery.objects.none()
+    return (
+        _receiving(user)
+        .filter(_box(user, box))
+        .select_related(*RECEIVING_RELATED)
+        .prefetch_related("incoming__supporting_units")
+        .order_by("-status_at", "-pk")
+    )
+
+
+def receiving_counts(*, user: Any) -> dict[str, int]:
+    """How many deliveries each box holds, and `waiting` (what asks this person to act), in one query."""
+    if not getattr(user, "is_authenticated", False):
+        return dict.fromkeys((*RECEIVING_BOXES, "waiting"), 0)
+    boxes = {box: _box(user, box) for box in RECEIVING_BOXES}
+    waiting = boxes["arrivals"] | boxes["to_assign"] | boxes["handling"] | boxes["recall"]
+    return _receiving(user).aggregate(
+        **{box: Count("pk", filter=q) for box, q in boxes.items()}, waiting=Count("pk", filter=waiting)
+    )
+
+
+def delivery_get_for_receiver(*, user: Any, pk: int) -> Delivery | None:
+    """One delivery as its receiving side sees it — the addressee, the people its handling names, the receiving
+    organization's leaders — or None (a 404). A copy given back (15) is gone from here."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    leaders = Q(organization_id__in=_org_ids(user, Role.HEAD, Role.DEPUTY), incoming__isnull=False)
+    reach = _addressed_to(user) | _handling_by(user) | leaders
+    return (
+        _receiving(user)
+        .filter(pk=pk)
+        .filter(pk__in=Delivery.objects.filter(reach).values("pk"))
+        .exclude(status=DeliveryStatus.RECALLED)
+        .select_related(*RECEIVING_RELATED, "document__replaces", "incoming__started_by", "incoming__assigned_by")
         .first()
     )
 
@@ -470,3 +598,51 @@ def reporting_status(*, document: Document, user: Any = None, today: dt.date | N
         )
         for o in obligations
     ]
+
+
+def delivery_history(*, delivery: Delivery) -> QuerySet[DeliveryEvent]:
+    """The steps of one delivery, oldest first (what the sender sees, too)."""
+    return DeliveryEvent.objects.filter(delivery_id=delivery.pk).select_related("actor").order_by("at", "pk")
+
+
+REGISTER_READERS = {
+    Register.INCOMING: (Role.CLERK, Role.HEAD, Role.DEPUTY, Role.AUDITOR),
+    Register.INCOMING_SECRET: (Role.CLERK, Role.HEAD),  # the secret register: its keeper and the head only
+}
+
+
+def register_organizations(*, user: Any, register: str = Register.INCOMING) -> QuerySet[Organization]:
+    """The organizations whose incoming `register` `user` may read."""
+    roles = REGISTER_READERS.get(register, ())
+    return (
+        Organization.objects.filter(pk__in=_org_ids(user, *roles)).order_by("name")
+        if roles
+        else (Organization.objects.none())
+    )
+
+
+def incoming_register(
+    *, user: Any, organization_id: int, year: int, register: str = Register.INCOMING
+) -> QuerySet[IncomingDocument]:
+    """Sổ văn bản đến of one organization for one year, by incoming number. Copies given back (15) are left out:
+    the number stays taken (the register is gapless), and the recall stays in the delivery's history."""
+    if (
+        register not in REGISTER_READERS
+        or not register_organizations(user=user, register=register).filter(pk=organization_id).exists()
+    ):
+        raise PermissionDenied("Bạn không được xem sổ văn bản đến này.")
+    return (
+        IncomingDocument.objects.filter(organization_id=organization_id, year=year, register=register)
+        .exclude(delivery__status=DeliveryStatus.RECALLED)
+        .select_related(
+            "delivery",
+            "delivery__document",
+            "delivery__document__doc_type",
+            "leader",
+            "assigned_unit",
+            "assigned_person",
+            "started_by",
+        )
+        .prefetch_related("supporting_units")
+        .order_by("number")
+    )

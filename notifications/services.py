@@ -6,6 +6,7 @@ document's transaction committed; its own writes are one more small transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -36,7 +37,23 @@ MESSAGES = {
     "delivery_accepted": "{recipient} đã tiếp nhận văn bản {code}",
     "delivery_refused": "{recipient} từ chối tiếp nhận văn bản {code}. Lý do: {reason}",
     "deliveries_reminded": "{issuer} nhắc tiếp nhận văn bản {code}: {subject}",
+    # the receiving side's handling (documents.services.handling)
+    "delivery_forwarded": "Văn bản đến chờ anh/chị phân công: {code} — {subject}",
+    "delivery_assigned": "Văn bản đến giao anh/chị xử lý{deadline}: {code} — {subject}",
+    "delivery_in_progress": "{recipient} đang xử lý văn bản {code}",
+    "delivery_done": "{recipient} đã xử lý xong văn bản {code}. Kết quả: {reason}",
+    "delivery_recalled": "{recipient} đồng ý thu hồi văn bản {code}",
+    "delivery_recall_refused": "{recipient} từ chối thu hồi văn bản {code}. Lý do: {reason}",
 }
+# Told to the sender (its clerks and the drafter): every answer a recipient sends back.
+SENDER_EVENTS = (
+    "delivery_accepted",
+    "delivery_refused",
+    "delivery_in_progress",
+    "delivery_done",
+    "delivery_recalled",
+    "delivery_recall_refused",
+)
 
 
 def group_for(user_id: int) -> str:
@@ -79,6 +96,13 @@ def _receivers(delivery_ids: list[int]) -> set[int]:
     return _clerks({org for org, _, _ in targets if org}) | {person for _, _, person in targets if person} | members
 
 
+def _assignees(data: dict[str, Any]) -> set[int]:
+    """The person in charge and the members of the units in charge and supporting (auditors excepted)."""
+    units = [data.get("unit"), *data.get("supporting_units", [])]
+    members = Membership.objects.filter(unit_id__in=[u for u in units if u], is_active=True).exclude(role=Role.AUDITOR)
+    return set(members.values_list("user_id", flat=True)) | {data.get("person")}
+
+
 def recipients_of(event: DocumentEvent, document: Document) -> set[int]:
     """Who must know: the next person to act, or the people the document reached."""
     match event.name:
@@ -94,15 +118,26 @@ def recipients_of(event: DocumentEvent, document: Document) -> set[int]:
             people = _clerks({document.organization_id}) | {document.drafter_id}
         case "document_issued" | "document_recalled":
             people = _addressees(document) | {document.drafter_id}
-        case "delivery_accepted" | "delivery_refused":
+        case name if name in SENDER_EVENTS:
             people = _clerks({document.organization_id}) | {document.drafter_id}
         case "deliveries_reminded":
             people = _receivers(list(event.data.get("deliveries", [])))
+        case "delivery_forwarded":
+            people = {event.data.get("leader")}
+        case "delivery_assigned":
+            people = _assignees(event.data)
         case _:
             people = set()
     people.discard(None)
     people.discard(event.actor_id)  # nobody needs to be told what they just did
     return readers_among(document=document, user_ids=people)
+
+
+def _deadline(value: str | None) -> str:
+    if not value:
+        return ""
+    day = dt.date.fromisoformat(value)
+    return f", hạn {day:%d/%m/%Y}"
 
 
 def notify_for_event(event: DocumentEvent) -> list[Notification]:
@@ -118,6 +153,7 @@ def notify_for_event(event: DocumentEvent) -> list[Notification]:
         comment=event.data.get("comment", ""),
         reason=event.data.get("reason", ""),
         recipient=event.data.get("recipient", ""),
+        deadline=_deadline(event.data.get("deadline")),
     )[:500]
     with transaction.atomic():
         notifications = Notification.objects.bulk_create(

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0006_deliveries_per_target_and_incoming_register'),
+        ('documents', '0007_incoming_handling'),
         ('organizations', '0004_kinds_and_recipient_groups'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -11,6 +11,16 @@ from documents.services.consultation import document_give_opinion, document_requ
 from documents.services.delivery import arrival_accept, arrival_refuse, delivery_acknowledge, may_receive
 from documents.services.dossiers import dossier_open
 from documents.services.drafting import DRAFTING_ROLES, EDITABLE_FIELDS, document_create, document_update_draft
+from documents.services.handling import (
+    incoming_assign,
+    incoming_finish,
+    incoming_forward,
+    incoming_start,
+    may_handle,
+    may_lead,
+    recall_agree,
+    recall_refuse,
+)
 from documents.services.links import (
     basis_line,
     draft_correction,
@@ -59,10 +69,18 @@ __all__ = [
     "draft_correction",
     "draft_on_basis_of",
     "draft_reply",
+    "incoming_assign",
+    "incoming_finish",
+    "incoming_forward",
+    "incoming_start",
     "issuer_name",
     "may_correct",
+    "may_handle",
+    "may_lead",
     "may_receive",
     "may_remind",
+    "recall_agree",
+    "recall_refuse",
     "reporting_duty_add",
     "reporting_open_periods",
 ]

@@ -54,37 +54,51 @@ def may_receive(*, user: Any, delivery: Delivery) -> bool:
     return False
 
 
-def _step(delivery: Delivery, *, status: str, actor: Any, note: str = "") -> None:
+def _step(
+    delivery: Delivery,
+    *,
+    status: str,
+    actor: Any,
+    note: str = "",
+    name: str = "",
+    details: dict[str, Any] | None = None,
+) -> None:
+    """One step of a delivery, under its row lock: its status (unchanged for a step without an exchange code,
+    such as a forward to a leader), a DeliveryEvent, an audit event in the receiving organization's chain and a
+    domain event `delivery_<name or status>` on commit. `details` go to both the audit event and the event."""
     previous = delivery.status
     now = vn_now()
     delivery.status, delivery.status_at = status, now
-    if note:
-        delivery.note = note
-    if status == DeliveryStatus.ACCEPTED:
+    if note and status in (DeliveryStatus.REFUSED, DeliveryStatus.RECALL_REFUSED):
+        delivery.note = note  # a refusal's reason, which the sender reads on the delivery itself
+    if status == DeliveryStatus.ACCEPTED and previous == DeliveryStatus.ARRIVED:
         delivery.acknowledged_at, delivery.acknowledged_by = now, actor
     delivery.save(update_fields=["status", "status_at", "note", "acknowledged_at", "acknowledged_by"])
     DeliveryEvent.objects.create(delivery=delivery, status=status, at=now, actor=actor, note=note)
     document = delivery.document
     receiver = delivery.organization_id or document.organization_id
+    name = name or status
+    extra = details or {}
     record_event(
         organization_id=receiver,
         actor=actor,
-        action=f"delivery.{status}",
+        action=f"delivery.{name}",
         obj=delivery,
         from_state=previous,
         to_state=status,
         details={"document": document.pk, "code": document.code, "recipient": delivery.recipient.display_name}
-        | ({"note": note} if note else {}),
+        | ({"note": note} if note else {})
+        | extra,
     )
     publish_on_commit(
         DocumentEvent(
-            name=f"delivery_{status}",
+            name=f"delivery_{name}",
             document_id=document.pk,
             organization_id=document.organization_id,
             actor_id=getattr(actor, "pk", None),
             from_state=previous,
             to_state=status,
-            data={"delivery": delivery.pk, "recipient": delivery.recipient.display_name, "reason": note},
+            data={"delivery": delivery.pk, "recipient": delivery.recipient.display_name, "reason": note} | extra,
         )
     )
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReceivingConfig(AppConfig):
+    name = "receiving"
+    verbose_name = "Văn bản đến"
