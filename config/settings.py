@@ -213,6 +213,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "documents.models.Status",
         "DeliveryStatusEnum": "documents.models.DeliveryStatus",
+        "DeliveryKindEnum": "documents.models.DeliveryKind",
+        "ReplacementKindEnum": "documents.models.ReplacementKind",
     },
 }
 
