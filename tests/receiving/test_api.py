@@ -15,7 +15,7 @@ from documents import services
 from documents.dates import vn_today
 from documents.models import DeliveryStatus
 from receiving.actions import ACTIONS
-from tests.factories import advance, make_draft, make_office
+from tests.factories import add_member, advance, make_draft, make_office
 from tests.receiving.scenario import school_receives
 
 pytestmark = pytest.mark.django_db
@@ -58,15 +58,16 @@ def test_the_steps_through_the_api() -> None:
 
 
 def test_a_person_named_acknowledges_and_others_are_refused() -> None:
-    # given a plan sent to a named person of another office
-    office, reader = make_office(), make_office()
-    lines = [{"display_name": "Ông Trưởng", "purpose": "inform", "person": reader.head}]
+    # given a plan sent to a named person of the issuing office (a person line names one of its own people)
+    office, other = make_office(), make_office()
+    person = add_member(office, "staff", full_name="Bà Nguyễn Thị Lan", post_title="CHUYÊN VIÊN")
+    lines = [{"display_name": "Bà Nguyễn Thị Lan", "purpose": "inform", "person": person}]
     document = advance(make_draft(office, recipients=lines), office, to="issued")
     pk = document.deliveries.get().pk
     # when someone else tries, then the person acknowledges
-    assert api(reader.clerk).post(f"/api/arrivals/{pk}/acknowledge/").status_code == 404
-    assert api(reader.head).post(f"/api/arrivals/{pk}/accept/").status_code == 409
-    answer = api(reader.head).post(f"/api/arrivals/{pk}/acknowledge/")
+    assert api(other.clerk).post(f"/api/arrivals/{pk}/acknowledge/").status_code == 404
+    assert api(person).post(f"/api/arrivals/{pk}/accept/").status_code == 409
+    answer = api(person).post(f"/api/arrivals/{pk}/acknowledge/")
     # then 03
     assert (answer.status_code, answer.json()["status"]) == (200, DeliveryStatus.ACCEPTED)
 
