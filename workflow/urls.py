@@ -19,6 +19,7 @@ urlpatterns = [
     path("flow/deliveries/<id:pk>/implement/", views_links.implement, name="implement"),
     path("flow/deliveries/<id:pk>/reply/", views_links.reply, name="reply"),
     path("flow/documents/<id:pk>/remind/", views.remind, name="remind"),
+    path("flow/documents/<id:pk>/deliveries/", views.deliveries_fragment, name="deliveries"),
     path("flow/tasks/<id:task_pk>/", views.task_detail, name="task"),
     path("flow/tasks/<id:task_pk>/claim/", views.claim, name="claim"),
     path("flow/tasks/<id:task_pk>/reassign/", views.reassign, name="reassign"),

@@ -231,6 +231,20 @@ def _sender_view(user: Any, document: Document) -> dict[str, Any]:
 
 
 @login_required
+def deliveries_fragment(request: HttpRequest, pk: int) -> HttpResponse:
+    """The sender's table alone, which the document page fetches again every few seconds (data-live in base.html):
+    the issuer watches acceptances, refusals and handling arrive without reloading."""
+    try:
+        document = _visible_document(request.user, pk)
+    except DomainError as error:
+        return _error_page(request, error)
+    context = _sender_view(request.user, document)
+    if not context:
+        return HttpResponse(status=204)
+    return render(request, "workflow/_deliveries.html", {"document": document, **context})
+
+
+@login_required
 @require_POST
 def remind(request: HttpRequest, pk: int) -> HttpResponse:
     """ "Nhắc nơi chưa tiếp nhận": one click, every late addressee; at most once an hour each."""

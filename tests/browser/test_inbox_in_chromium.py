@@ -5,17 +5,10 @@ from __future__ import annotations
 import pytest
 
 from documents.models import Document, Status
+from tests.browser.helpers import log_in
 from tests.factories import advance_routed, make_office, start_draft
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/accounts/login/?next=/inbox/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill("matkhau-123")
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url("**/inbox/**")
 
 
 def test_deputy_approves_and_head_signs_from_the_inbox(page) -> None:

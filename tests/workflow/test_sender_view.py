@@ -285,3 +285,32 @@ def test_the_directory_endpoint_lists_what_a_drafter_may_pick(office, client_for
         office.auditor.pk,
     }
     assert api.get("/api/organizations/999999/recipient-choices/").status_code == 404
+
+
+def test_the_table_alone_is_what_the_document_page_fetches_again() -> None:
+    # given an issued plan to two schools, one of which accepted it
+    office = make_office()
+    schools = schools_under(office, 2)
+    lines = [
+        {"display_name": s.organization.name, "organization": s.organization, "purpose": "execute"} for s in schools
+    ]
+    document = advance(make_draft(office, recipients=lines), office, to="issued")
+    services.arrival_accept(
+        delivery=document.deliveries.get(organization=schools[0].organization), actor=schools[0].clerk
+    )
+    url = reverse("workflow:deliveries", args=[document.pk])
+
+    # when the page marks the table live, and the issuing clerk fetches it
+    page = client_for(office.clerk).get(reverse("workflow:document", args=[document.pk])).content.decode()
+    fragment = client_for(office.clerk).get(url)
+
+    # then the fragment is the table with the current statuses, and nothing of the page around it
+    assert f'data-live="{url}"' in page
+    text = fragment.content.decode()
+    assert fragment.status_code == 200
+    assert "Đã tiếp nhận (03)" in text
+    assert "Đã đến, chờ tiếp nhận (01)" in text
+    assert "<html" not in text
+    # a recipient's clerk reads the document but not the sender's table (nothing to show); a stranger gets a 404
+    assert client_for(schools[0].clerk).get(url).status_code == 204
+    assert client_for(make_office().clerk).get(url).status_code == 404
