@@ -107,6 +107,13 @@ BODIES: tuple[Body, ...] = (
         organ_code="000.00.10.H39",
         kind=OrganizationKind.DEPARTMENT,
         units=(("Văn phòng", "VP"), ("Phòng Giáo dục Trung học", "GDTrH")),
+        # Someone to take in what the Phòngs send up (invented people).
+        people=(
+            Person("sgddtlongan.giamdoc", "Trần Văn Minh", Role.HEAD, "GIÁM ĐỐC", "VP"),
+            Person("sgddtlongan.vanthu", "Lâm Thị Thu Trang", Role.CLERK, "VĂN THƯ", "VP"),
+            Person("sgddtlongan.chuyenvien", "Đặng Thị Mỹ Duyên", Role.STAFF, "CHUYÊN VIÊN", "GDTrH"),
+            Person("sgddtlongan.thanhtra", "Huỳnh Văn Lộc", Role.AUDITOR, "THANH TRA VIÊN"),
+        ),
     ),
     Body(
         "pgddt-can-giuoc",
