@@ -9,5 +9,6 @@ urlpatterns = [
     path("verify/", views.verify_view, name="verify"),
     path("documents/<id:pk>/", views.document_view, name="document"),
     path("documents/<id:pk>/pdf", views.document_pdf, name="document-pdf"),
+    path("documents/<id:pk>/verify", views.document_verify, name="document-verify"),
     path("import/", views.import_view, name="import"),
 ]

@@ -48,6 +48,31 @@ def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def _signature_rows(report: object | None) -> list[dict[str, object]]:
+    return [
+        {"report": s, "level_label": modification_label(s.modification_level)}
+        for s in (report.signatures if report else [])  # type: ignore[attr-defined]
+    ]
+
+
+@login_required
+def document_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    """The signature check of the PDF the system keeps (the issued one, else the signer's), for whoever may read the
+    document: a recipient sees what it received is intact and by whom, without downloading and uploading it."""
+    document = _viewable(request, pk)
+    artifacts = {a.kind: a for a in DocumentArtifact.objects.filter(document=document)}
+    artifact = artifacts.get(ArtifactKind.ISSUED) or artifacts.get(ArtifactKind.SIGNED)
+    if artifact is None:
+        raise Http404(_("Văn bản chưa có bản ký số."))
+    report, error = None, ""
+    try:
+        report = verify_pdf(bytes(artifact.pdf))
+    except UnreadablePdf as exc:
+        error = exc.message
+    context = {"checked": document, "report": report, "signatures": _signature_rows(report), "error": error}
+    return render(request, "signing/verify.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 def verify_view(request: HttpRequest) -> HttpResponse:
     """Anyone may check a PDF: who signed, with which certificate, when, and whether it was changed."""
@@ -58,10 +83,7 @@ def verify_view(request: HttpRequest) -> HttpResponse:
             report = verify_pdf(form.cleaned_data["file"].read())
         except UnreadablePdf as exc:
             error = exc.message
-    signatures = [
-        {"report": s, "level_label": modification_label(s.modification_level)}
-        for s in (report.signatures if report else [])
-    ]
+    signatures = _signature_rows(report)
     refused = request.method == "POST" and report is None  # a bad upload is the client's error: 400
     return render(
         request,

@@ -155,3 +155,11 @@ def test_the_lists_do_not_grow_in_queries(count: int, django_assert_max_num_quer
     with django_assert_max_num_queries(8):
         response = clerk.get(reverse("receiving:incoming"))
     assert len(response.context["page"].object_list) == count
+
+
+def test_a_document_without_a_signed_pdf_has_nothing_to_check() -> None:
+    # given a plan issued without the flow's PDFs (straight through the services)
+    s = school_receives()
+    # then its signature check is a 404 with a reason, not an empty verdict
+    response = client_for(s.school.clerk).get(reverse("signing:document-verify", args=[s.document.pk]))
+    assert response.status_code == 404
