@@ -85,3 +85,44 @@ def test_the_phong_watches_a_school_accept_and_assign_its_plan(browser, live_ser
         DeliveryStatus.ASSIGNED,
     ]
     assert page.evaluate("window.notReloaded === true")
+
+
+def test_receiving_and_the_senders_table_work_on_a_phone(browser, live_server) -> None:
+    # given a plan issued by a Phòng to three schools, one of which has not accepted yet
+    phong = make_office(name="Phòng Giáo dục và Đào tạo Cần Giuộc", abbreviation="PGDĐT")
+    schools = []
+    for n in range(3):
+        school = make_office(name=f"Trường Tiểu học Phước Lý {n + 1}", abbreviation=f"THPL{n}", kind="school")
+        school.organization.parent = phong.organization
+        school.organization.save(update_fields=["parent"])
+        schools.append(school)
+    lines = [
+        {"display_name": s.organization.name, "purpose": "execute", "organization": s.organization} for s in schools
+    ]
+    document = advance_routed(start_draft(phong, subject=SUBJECT, recipients=lines), phong, to="issued")
+    phone = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "locale": "vi-VN"}
+
+    for who, path, button in (
+        # the school's clerk: the arrivals list, then one arrival with its accept button
+        (schools[0].clerk, "/arrivals/", None),
+        (
+            schools[0].clerk,
+            f"/arrivals/{document.deliveries.get(organization=schools[0].organization).pk}/",
+            "Tiếp nhận và vào sổ văn bản đến",
+        ),
+        # the Phòng's clerk: the document page with the table of addressees
+        (phong.clerk, f"/flow/documents/{document.pk}/", "Nhắc nơi chưa tiếp nhận"),
+    ):
+        context = browser.new_context(base_url=live_server.url, **phone)
+        page = context.new_page()
+        try:
+            log_in(page, who.username, then=path)
+            # then nothing needs scrolling sideways, and the main button is within reach
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+            if button:
+                box = page.get_by_role("button", name=button).bounding_box()
+                assert box is not None
+                assert box["x"] >= 0
+                assert box["x"] + box["width"] <= 360, path
+        finally:
+            context.close()
