@@ -69,10 +69,13 @@ def test_a_demo_plan_reaches_everyone_is_implemented_and_reported_on() -> None:
             answer = ok(api(delivery.person).post(f"/api/arrivals/{delivery.pk}/acknowledge/"))
         assert answer["status"] == DeliveryStatus.ACCEPTED
 
-    # and one school writes its own plan on the basis of it, and later reports back on it
+    # and one school's head gives it to a teacher, who writes the school's own plan on the basis of it and later
+    # reports back on it
     school = Organization.objects.get(name="Trường Tiểu học Long Hậu", kind=OrganizationKind.SCHOOL)
     arrival = next(d for d in deliveries if d.organization_id == school.pk)
     teacher = member(school, Role.STAFF)
+    assignment = {"person": teacher.pk, "directive": "Xây dựng kế hoạch của trường, báo cáo kết quả về Phòng."}
+    ok(api(member(school, Role.HEAD)).post(f"/api/arrivals/{arrival.pk}/assign/", assignment, format="json"))
     own = ok(
         api(teacher).post(f"/api/deliveries/{arrival.pk}/implement/", {"doc_type": "ke_hoach"}, format="json"), 201
     )
@@ -101,7 +104,9 @@ def test_a_demo_plan_reaches_everyone_is_implemented_and_reported_on() -> None:
     clerk = api(member(phong, Role.CLERK))
     rows = ok(clerk.get(f"/api/documents/{plan.pk}/deliveries/"))["results"]
     assert len(rows) == len(deliveries)
-    assert {row["status"] for row in rows} == {DeliveryStatus.ACCEPTED}
+    statuses = {row["organization"]: row["status"] for row in rows if row["organization"]}
+    assert statuses.pop(school.pk) == DeliveryStatus.ASSIGNED
+    assert set(statuses.values()) == {DeliveryStatus.ACCEPTED}
     cascade = ok(clerk.get(f"/api/documents/{plan.pk}/cascade/"))
     below = [node["code"] for branch in cascade["branches"] for node in branch["documents"]]
     assert below == [own_plan.code]
@@ -112,6 +117,7 @@ def test_a_demo_plan_reaches_everyone_is_implemented_and_reported_on() -> None:
     browser = Client()
     browser.force_login(member(phong, Role.CLERK))
     page = browser.get(f"/flow/documents/{plan.pk}/").content.decode()
-    assert page.count("Đã tiếp nhận (03)") == len(deliveries)
+    assert page.count("Đã tiếp nhận (03)") == len(deliveries) - 1
+    assert page.count("Đã phân công (04)") == 1
     assert own_plan.code in page
     assert report_doc.code in page

@@ -31,6 +31,7 @@ from documents.models import (
     Status,
 )
 from documents.reporting import open_periods
+from documents.selectors import visible_documents
 from documents.services._common import _finish, _require
 from documents.services.drafting import DRAFTING_ROLES, document_create
 from organizations.models import Membership, Organization, Role
@@ -68,6 +69,13 @@ def _organization_acting_for(delivery: Delivery, actor: Any) -> Organization:
         raise InvalidTransition(
             f"Văn bản đến đang ở trạng thái “{delivery.get_status_display()}”: cần tiếp nhận trước.",
             details={"status": delivery.status},
+        )
+    # Citing a document is reading it: the one rule decides (the clerk, the leaders once it is registered, the
+    # people it was assigned to), so nobody writes on the basis of what they may not open.
+    if not visible_documents(user=actor).filter(pk=delivery.document_id).exists():
+        raise PermissionDenied(
+            "Chỉ người được đọc văn bản đến (văn thư, lãnh đạo, người được giao xử lý) mới soạn văn bản triển khai"
+            " hoặc báo cáo."
         )
     return membership.organization
 

@@ -75,8 +75,10 @@ def issued_plan(office: Office, recipients: list[dict], **fields) -> Document:
 
 
 def accepted(document: Document, office: Office) -> Delivery:
+    """Taken in by the clerk, and assigned by the head to the drafter, who may then read it and write on its basis."""
     delivery = document.deliveries.get(organization=office.organization)
     services.arrival_accept(delivery=delivery, actor=office.clerk)
+    services.incoming_assign(delivery=delivery, actor=office.head, person=office.drafter, directive="Triển khai.")
     delivery.refresh_from_db()
     return delivery
 

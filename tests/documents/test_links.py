@@ -27,7 +27,7 @@ from tests.documents.cascade import (
     make_cascade,
     on_day,
 )
-from tests.factories import advance, document_type, make_draft, make_office
+from tests.factories import add_member, advance, document_type, make_draft, make_office
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +84,7 @@ def test_seed_002_cascades_from_the_so_to_the_phong_to_the_school(monkeypatch: p
     tree = cascade_tree(document=so_plan, user=so.clerk)
     # then: the Phòng, its plan (sent to the Sở b/c: readable), and below it the school and its plan
     [to_phong] = tree.branches
-    assert (to_phong.organization_id, to_phong.delivery_status) == (phong.organization.pk, "accepted")
+    assert (to_phong.organization_id, to_phong.delivery_status) == (phong.organization.pk, "assigned")
     [phong_node] = to_phong.documents
     assert (phong_node.id, phong_node.readable, phong_node.subject) == (phong_plan.pk, True, SUBJECT)
     assert [b.organization_id for b in phong_node.branches] == [school.organization.pk, so.organization.pk]
@@ -137,6 +137,10 @@ def test_only_someone_of_the_receiving_organization_drafts_from_an_accepted_arri
         services.draft_reply(
             delivery=delivery, actor=cascade.schools[0].drafter, doc_type=document_type("bao_cao"), subject="x"
         )
+    # nor someone of the Phòng the arrival was not assigned to, who may not read it
+    bystander = add_member(phong, "staff", full_name="Trịnh Văn Ngoài", post_title="CHUYÊN VIÊN")
+    with pytest.raises(PermissionDenied):
+        services.draft_on_basis_of(delivery=delivery, actor=bystander, doc_type=document_type())
     # then nothing was drafted
     assert not Document.objects.exclude(pk=so_plan.pk).exists()
 
