@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from documents.models import Purpose, Recipient, Status, Urgency
-from tests.factories import Office, make_draft
+from tests.factories import Office, advance, make_draft, make_office
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +119,39 @@ def test_inbox_tabs_and_one_click_buttons_translate(client: Client, office: Offi
     html = client.get("/inbox/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "To do" in html
     assert "Waiting to be claimed" in html
+
+
+def test_arrivals_and_the_senders_table_speak_english(client: Client, office: Office) -> None:
+    # given a plan the office issued to a school under it
+    school = make_office(name="Trường Tiểu học A", abbreviation="THA")
+    school.organization.parent = office.organization
+    school.organization.save()
+    line = {"display_name": school.organization.name, "purpose": "execute", "organization": school.organization}
+    document = advance(make_draft(office, recipients=[line]), office, to="issued")
+
+    # when the school's clerk opens the arrivals in English (language cookie)
+    client.force_login(school.clerk)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = page(client, reverse("receiving:arrivals"))
+
+    # then the box, its tabs, its columns and the status are English
+    assert "<h1>Incoming documents</h1>" in html
+    assert "Awaiting acceptance" in html
+    assert "Sender" in html
+    assert "Arrived, awaiting acceptance (01)" in html
+    assert "Văn bản đến" not in html
+    assert "Chờ tiếp nhận" not in html
+    assert "Nơi gửi" not in html
+
+    # when the office's clerk opens the document page with an English browser
+    client.force_login(office.clerk)
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    html = page(client, reverse("workflow:document", args=[document.pk]), accept_language="en")
+
+    # then the sender's table is English too
+    assert "Delivery status" in html
+    assert "Recipient line" in html
+    assert "not yet accepted" in html
+    assert "Tình hình gửi văn bản" not in html
+    assert "chưa tiếp nhận" not in html
+    assert "Dòng nơi nhận" not in html
