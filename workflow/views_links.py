@@ -54,42 +54,47 @@ def cascade(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workflow/cascade.html", {"document": document, "tree": tree})
 
 
-@login_required
-@require_POST
-def implement(request: HttpRequest, pk: int) -> HttpResponse:
-    """Soạn kế hoạch triển khai: a draft of the user's organization "Căn cứ" this arrival."""
+def _draft_from_arrival(request: HttpRequest, pk: int, *, service: Any, default_type: str, done: str) -> HttpResponse:
+    """A draft of the user's organization started from an arrival, then its edit page."""
     try:
         delivery = _delivery(request.user, pk)
         document = start_flow(
-            services.draft_on_basis_of,
+            service,
             actor=request.user,
             delivery=delivery,
-            doc_type=_doc_type(request.POST.get("doc_type"), default="ke_hoach"),
+            doc_type=_doc_type(request.POST.get("doc_type"), default=default_type),
             subject=_subject(request),
         )
     except DomainError as error:
         return _error_page(request, error)
-    messages.success(request, "Đã tạo dự thảo triển khai, căn cứ văn bản đến.")
+    messages.success(request, done)
     return redirect("workflow:edit", pk=document.pk)
+
+
+@login_required
+@require_POST
+def implement(request: HttpRequest, pk: int) -> HttpResponse:
+    """Soạn kế hoạch triển khai: a draft of the user's organization "Căn cứ" this arrival."""
+    return _draft_from_arrival(
+        request,
+        pk,
+        service=services.draft_on_basis_of,
+        default_type="ke_hoach",
+        done="Đã tạo dự thảo triển khai, căn cứ văn bản đến.",
+    )
 
 
 @login_required
 @require_POST
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
     """Soạn báo cáo: a draft to the sender, answering this arrival."""
-    try:
-        delivery = _delivery(request.user, pk)
-        document = start_flow(
-            services.draft_reply,
-            actor=request.user,
-            delivery=delivery,
-            doc_type=_doc_type(request.POST.get("doc_type"), default="bao_cao"),
-            subject=_subject(request),
-        )
-    except DomainError as error:
-        return _error_page(request, error)
-    messages.success(request, "Đã tạo dự thảo báo cáo gửi nơi ban hành.")
-    return redirect("workflow:edit", pk=document.pk)
+    return _draft_from_arrival(
+        request,
+        pk,
+        service=services.draft_reply,
+        default_type="bao_cao",
+        done="Đã tạo dự thảo báo cáo gửi nơi ban hành.",
+    )
 
 
 @login_required

@@ -48,10 +48,11 @@ def arrivals(count: int) -> tuple[object, list[Delivery]]:
             for n in range(1, count)
         ]
     )
+    documents = [template, *copies]
     lines = Recipient.objects.bulk_create(
         [
-            Recipient(document=d, position=1, organization=school.organization, display_name="Trường TH Thị trấn")
-            for d in copies
+            Recipient(document=d, position=99, organization=school.organization, display_name="Trường TH Thị trấn")
+            for d in documents
         ]
     )
     now = vn_now()
@@ -67,21 +68,8 @@ def arrivals(count: int) -> tuple[object, list[Delivery]]:
                 sent_at=now,
                 status_at=now,
             )
-            for d, line in zip(copies, lines, strict=True)
+            for d, line in zip(documents, lines, strict=True)
         ]
-    )
-    first = Recipient.objects.create(
-        document=template, position=99, organization=school.organization, display_name="Trường TH Thị trấn"
-    )
-    Delivery.objects.create(
-        document=template,
-        recipient=first,
-        kind=DeliveryKind.ORGANIZATION,
-        target=f"o:{school.organization.pk}",
-        organization=school.organization,
-        status=DeliveryStatus.ARRIVED,
-        sent_at=now,
-        status_at=now,
     )
     deliveries = list(Delivery.objects.filter(organization=school.organization, status=DeliveryStatus.ARRIVED))
     assert len(deliveries) == count
