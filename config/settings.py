@@ -6,9 +6,16 @@ Production: DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, DEBUG=false (see
 
 import datetime as dt
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.channel_layers import (
+    DEFAULT_CAPACITY,
+    DEFAULT_HEALTH_CHECK_INTERVAL,
+    DEFAULT_SOCKET_TIMEOUT,
+    redis_channel_layer,
+)
 from config.env import BASE_DIR, DEFAULT_SECRET_KEY, env, is_strong_secret_key
 
 # "production" turns the safety checks below into hard requirements. Spelled any case; anything else is
@@ -61,6 +68,12 @@ INSTALLED_APPS = [
     "signing",
     "notifications",
     "receiving",
+    "exchange",
+    "personal",
+    "records",
+    "search",
+    "auditors",
+    "config",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +107,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "receiving.context_processors.arrivals",
+                "notifications.context_processors.live_notifications",
+                "config.navigation.menu",
             ],
         },
     },
@@ -153,18 +168,81 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 MEDIA_URL = "media/"
 
-# Real-time: in-memory on one process, Redis when configured.
+# Real-time: in-memory on one process, Redis when configured. The Redis socket timeout must stay above
+# channels-redis's 5-second blocking read, or every idle WebSocket is closed (config/channel_layers.py).
 REDIS_URL = env.str("REDIS_URL", default="")
 USE_REDIS = bool(REDIS_URL)
 if USE_REDIS:
     CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
-        }
+        "default": redis_channel_layer(
+            REDIS_URL,
+            socket_timeout=env.float("REDIS_SOCKET_TIMEOUT", default=DEFAULT_SOCKET_TIMEOUT),
+            health_check_interval=env.int("REDIS_HEALTH_CHECK_INTERVAL", default=DEFAULT_HEALTH_CHECK_INTERVAL),
+            capacity=env.int("REDIS_CHANNEL_CAPACITY", default=DEFAULT_CAPACITY),
+        )
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Background jobs: Celery on Redis when a broker is configured (config/celery.py); otherwise an in-memory
+# broker with tasks run eagerly, in-process, so `make run` needs no broker.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL
+USE_CELERY = bool(CELERY_BROKER_URL)
+if not USE_CELERY:
+    CELERY_BROKER_URL = "memory://"
+CELERY_TASK_ALWAYS_EAGER = not USE_CELERY
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None  # results are not read: off
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True  # a task whose worker died is run again: the outbox tasks are idempotent
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# The outbox (documents/outbox.py, docs/notifications.md): events stored with the change, delivered after
+# commit — in-process ("inline") or by a Celery task ("celery", the default when a broker is configured).
+OUTBOX_DISPATCH = env.str("OUTBOX_DISPATCH", default="") or ("celery" if USE_CELERY else "inline")
+if OUTBOX_DISPATCH not in ("inline", "celery"):
+    raise ImproperlyConfigured(f"OUTBOX_DISPATCH={OUTBOX_DISPATCH!r}: use 'inline' or 'celery'.")
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)  # then the delivery is given up (logged, admin)
+OUTBOX_RETRY_SECONDS = env.int("OUTBOX_RETRY_SECONDS", default=30)  # first wait, doubled after each failure
+OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=3600)
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)  # delivered events are then deleted
+# How long a dispatcher's claim on a document's events holds (renewed after each event): a claim left by a
+# dead dispatcher runs out after this, and must outlast any one delivery (the tasks stop after 240 s).
+OUTBOX_CLAIM_SECONDS = env.int("OUTBOX_CLAIM_SECONDS", default=300)
+OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=60)
+
+# Document exchange (edXML, QCVN 102:2016; docs/exchange.md): "folder" (a folder in, a folder out, one file per
+# packet) or the dotted path of a connector class with send / receive / ack (the national platform's REST service).
+EXCHANGE_TRANSPORT = env.str("EXCHANGE_TRANSPORT", default="folder")
+EXCHANGE_FOLDER_IN = env.path("EXCHANGE_FOLDER_IN", default=str(BASE_DIR / "var" / "exchange" / "in"))
+EXCHANGE_FOLDER_OUT = env.path("EXCHANGE_FOLDER_OUT", default=str(BASE_DIR / "var" / "exchange" / "out"))
+# A larger packet is refused unread; 10 MB is also what the safe XML parser takes in one element (the PDF).
+EXCHANGE_MAX_PACKET_BYTES = env.int("EXCHANGE_MAX_PACKET_BYTES", default=10_000_000)
+EXCHANGE_MAX_DEPTH = env.int("EXCHANGE_MAX_DEPTH", default=16)
+# How much of each arriving packet is kept for inspection (refused ones especially).
+EXCHANGE_KEEP_PACKET_BYTES = env.int("EXCHANGE_KEEP_PACKET_BYTES", default=1_048_576)
+# Hand what an event queued to the transport at once (after commit); off, only the poll sends.
+EXCHANGE_SEND_AT_ONCE = env.bool("EXCHANGE_SEND_AT_ONCE", default=True)
+EXCHANGE_POLL_SECONDS = env.int("EXCHANGE_POLL_SECONDS", default=60)
+# DocumentType/TypeDetail per type code ({"ke_hoach": 3}); its national list is not settled (RULES.md).
+EXCHANGE_TYPE_DETAILS = env.dict("EXCHANGE_TYPE_DETAILS", cast={"value": int}, default={})
+
+# Periodic tasks (Celery beat)
+# One entry per job, named by what it does; offices without Celery run the same jobs from cron (README). Each
+# is idempotent, so beat and cron both at once do no harm. CELERY_TIMEZONE is Vietnam's: crontabs read in its time.
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {
+        "task": "documents.sweep_outbox",
+        "schedule": dt.timedelta(seconds=OUTBOX_SWEEP_SECONDS),
+    },
+    "send-reminders": {"task": "workflow.tasks.send_reminders", "schedule": dt.timedelta(minutes=15)},
+    "send-digest": {
+        "task": "notifications.tasks.send_digest",
+        "schedule": crontab(hour=env.int("DIGEST_HOUR", default=17), minute=env.int("DIGEST_MINUTE", default=30)),
+    },
+    "exchange-poll": {"task": "exchange.poll", "schedule": dt.timedelta(seconds=EXCHANGE_POLL_SECONDS)},
+}
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 if env.str("EMAIL_URL", default=""):
@@ -215,6 +293,7 @@ SPECTACULAR_SETTINGS = {
         "DeliveryStatusEnum": "documents.models.DeliveryStatus",
         "DeliveryKindEnum": "documents.models.DeliveryKind",
         "ReplacementKindEnum": "documents.models.ReplacementKind",
+        "EmailChoiceEnum": "notifications.models.EmailChoice",
     },
 }
 
@@ -223,6 +302,9 @@ GUARDIAN_RAISE_403 = True
 # Request bodies: refused by their declared size before they are read (config/limits.py), just above
 # the 20 MB PDF upload of signing/forms.py; bodies without Content-Length are cut at the same size.
 MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=25 * 1024 * 1024)
+# Attachments (documents.attachments): one file, and every file of one document together.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+ATTACHMENT_DOCUMENT_MAX_BYTES = env.int("ATTACHMENT_DOCUMENT_MAX_BYTES", default=50 * 1024 * 1024)
 # Non-file form/JSON data read into memory; files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temp file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -232,6 +314,12 @@ JSON_MAX_DEPTH = 32
 
 # Postgres keeps lock waits bounded: a stuck counter lock turns into an error, not a hang.
 DB_LOCK_TIMEOUT_MS = env.int("DB_LOCK_TIMEOUT_MS", default=10_000)
+
+# Deadlines of human steps (workflow.deadlines, organizations.calendar; docs/notifications.md). Office hours count
+# working time ("1 working day" = this span); the lead and the delay are in working hours.
+OFFICE_HOURS = env.str("OFFICE_HOURS", default="08:00-17:00")
+DEADLINE_REMINDER_LEAD_HOURS = env.float("DEADLINE_REMINDER_LEAD_HOURS", default=4.0)
+DEADLINE_ESCALATE_AFTER_HOURS = env.float("DEADLINE_ESCALATE_AFTER_HOURS", default=0.0)
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,9 @@
 """Read a plain-text plan (as word processors export them, see the seed plans) into its fields.
 
-`parse_plan(text)` is pure: no database, only the text. `create_draft_from_plan(...)` turns the result
+`parse_plan(text)` is pure: no database, only the text; it refuses a text that is not a plan. `read_document(text)`
+is the same reader made lenient, for documents that arrive from outside (paper, PDF, Word; receiving.intake): it
+returns what the document says of itself and the list of what it could not read, and refuses nothing. A công văn
+(no type heading, its trích yếu "V/v …" under the number) is read too. `create_draft_from_plan(...)` turns a plan
 into a draft through `documents.services.document_create`.
 
 Real input is messy: `**` bold markers, a signature scribble glued to the last paragraph ("./.*Thuc*"),
@@ -33,9 +36,14 @@ _RULE = re.compile(r"^[-_=–—.\s]{3,}$")
 _SCRIBBLE = re.compile(r"\*[^*\s]{1,20}\*\s*$")  # "./.*Thuc*": an italic signature mark
 _RECIPIENTS_LABEL = re.compile(r"^Nơi nhận\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
 _FILING = re.compile(r"^-?\s*Lưu\s*:?\s*(?P<rest>.+)$", re.IGNORECASE)
-_STRUCTURE = re.compile(r"^([IVXLC]+\.|\d+(\.\d+)*\.|[a-zđ]\)|[-–+•])\s*")
-_HEADING = re.compile(r"^([IVXLC]+\.|\d+(\.\d+)*\.|[a-zđ]\))\s*")
+_STRUCTURE = re.compile(r"^([IVXLC]+\.|\d+(\.\d+)*\.|\d+\)|[a-zđ]\)|[-–+•])\s*")
+_HEADING = re.compile(r"^([IVXLC]+\.|\d+(\.\d+)*\.|\d+\)|[a-zđ]\))\s*")
 _FORM_PREFIX = re.compile(r"^(?P<form>TM|KT|Q|TL|TUQ)\s*\.\s*(?P<title>.*)$")
+_SIGNED_MARK = re.compile(r"[(\[]?\s*(đã ký|ký tên[^)\]]*|ký,[^)\]]*|ký và ghi rõ[^)\]]*)\s*[)\]]?\.?", re.IGNORECASE)
+_TITLE_WORDS = re.compile(
+    r"\b(TRƯỞNG|PHÓ|GIÁM ĐỐC|CHỦ TỊCH|HIỆU|CHÁNH|TỔNG|BÍ THƯ|ỦY VIÊN|UỶ VIÊN|THƯ KÝ|QUYỀN|ỦY BAN|UỶ BAN|UBND|BAN|"
+    r"PHÒNG|TỔ|VỤ|CỤC|BỘ|SỞ|KẾ TOÁN|ĐỘI)\b"
+)
 _PURPOSES = (
     (re.compile(r"\((để\s+)?(b/c|báo cáo)\)$", re.IGNORECASE), "report"),
     (re.compile(r"\((để\s+)?biết\)$", re.IGNORECASE), "inform"),
@@ -73,6 +81,7 @@ class ParsedPlan:
     legal_bases: list[str] = field(default_factory=list)
     body: str = ""
     recipients: list[ParsedRecipient] = field(default_factory=list)
+    recipient_lines: list[str] = field(default_factory=list)  # the "Nơi nhận" block as printed, "- Lưu: …" included
     filing_line: str = ""
     signature_form: str = SignatureForm.DIRECT
     title_lines: list[str] = field(default_factory=list)
@@ -142,10 +151,13 @@ def _purpose(line: str) -> tuple[str, str]:
     return line, ""
 
 
-def _parse_header(cells: list[str], plan: ParsedPlan) -> None:
+def _parse_header(cells: list[str], plan: ParsedPlan, notes: list[str] | None = None) -> None:
+    """Number and code, place and date, marks, and the issuing body's lines. An impossible date is refused, or,
+    when `notes` is given (lenient reading), noted there and left unread."""
     organization_lines: list[str] = []
     for cell in cells:
-        if cell.upper() in _NATIONAL or _MOTTO.match(cell) or _RULE.match(cell):
+        # the national name may wrap ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA" / "VIỆT NAM"): any piece of it is not the issuer
+        if any(cell.upper() in national for national in _NATIONAL) or _MOTTO.match(cell) or _RULE.match(cell):
             continue
         if match := _NUMBER_LINE.match(cell):
             plan.number = int(match["number"]) if match["number"] else None
@@ -155,11 +167,15 @@ def _parse_header(cells: list[str], plan: ParsedPlan) -> None:
         elif match := _PLACE_DATE.match(cell):
             plan.place_name = match["place"].strip()
             plan.year = int(match["year"]) if match["year"] else None
+            if notes is not None and not (match["day"] and match["month"]):
+                notes.append(f"Dòng ngày tháng chưa ghi ngày, tháng: “{cell}” (văn bản chưa được ban hành?).")
             if match["day"] and match["month"] and match["year"]:
                 try:
                     plan.issue_date = dt.date(int(match["year"]), int(match["month"]), int(match["day"]))
                 except ValueError as exc:  # "ngày 31 tháng 02": a typo, not a crash
-                    raise PlanParseError(f"Ngày ban hành không có thật: “{cell}”.") from exc
+                    if notes is None:
+                        raise PlanParseError(f"Ngày ban hành không có thật: “{cell}”.") from exc
+                    notes.append(f"Ngày ban hành không có thật: “{cell}”.")
         elif cell.upper() in _CONFIDENTIALITY:
             plan.confidentiality = _CONFIDENTIALITY[cell.upper()]
         elif cell.upper() in _URGENCY:
@@ -180,58 +196,127 @@ def _split_legal_basis(paragraph: str) -> tuple[str, str]:
     return paragraph, ""
 
 
+def _looks_like_name(line: str) -> bool:
+    """A signer's name printed in capitals ("NGUYỄN VĂN A") rather than a title line ("PHÓ TRƯỞNG PHÒNG")."""
+    words = line.split()
+    return 2 <= len(words) <= 6 and not _TITLE_WORDS.search(line) and all(w.isalpha() for w in words)
+
+
 def _parse_signature(lines: list[str], plan: ParsedPlan) -> None:
-    lines = [line for line in lines if not _RULE.match(line) and not re.fullmatch(r"\(?đã ký\)?", line, re.I)]
+    """Every title line as printed, in order ("TM. …", "KT. …", "PHÓ …": none is dropped), and the name under
+    them. "KT.TRƯỞNG PHÒNG" gets its space; marks such as "(Đã ký)" are not titles."""
+    lines = [line for line in lines if not _RULE.match(line) and not _SIGNED_MARK.fullmatch(line)]
     if not lines:
         return
-    if not _is_upper(lines[-1]):
+    if not _is_upper(lines[-1]) or _looks_like_name(lines[-1]):
         plan.signer_name = lines[-1]
         lines = lines[:-1]
-    titles = [line for line in lines if _is_upper(line)]
+    titles = []
+    for line in lines:
+        if match := _FORM_PREFIX.match(line):
+            line = f"{match['form']}. {match['title'].strip()}"
+        titles.append(line)
     if titles and (match := _FORM_PREFIX.match(titles[0])):
         plan.signature_form = match["form"]
-        titles[0] = f"{match['form']}. {match['title'].strip()}"
     plan.title_lines = titles
 
 
-def parse_plan(text: str) -> ParsedPlan:
-    """Split a plain-text plan into header, type, trích yếu, căn cứ, body, Nơi nhận and signature."""
+# The trích yếu of a công văn, printed under its number: "V/v tổ chức hội thi …".
+_SUBJECT_VV = re.compile(r"^(V/v|V/V|Về việc|VỀ VIỆC)\s*[:.]?\s+(?P<subject>\S.*)$")
+_COMPLETE_LABEL = re.compile(r"^Nơi nhận\s*:?\s*(-.*)?$", re.IGNORECASE)
+
+# What an arriving document says of itself, by field code, with the label the pages and commands show.
+PARTICULARS = {
+    "sender": "Cơ quan ban hành",
+    "sender_parent": "Cơ quan chủ quản",
+    "code": "Số, ký hiệu",
+    "place_name": "Địa danh",
+    "issue_date": "Ngày ban hành",
+    "doc_type": "Tên loại văn bản",
+    "subject": "Trích yếu",
+    "signer_title_lines": "Chức vụ người ký",
+    "signer_name": "Họ tên người ký",
+    "recipient_lines": "Nơi nhận",
+}
+
+
+@dataclass
+class DocumentReading:
+    """`read_document`'s answer: what the text says (`plan`), the particulars it could not read (codes of
+    PARTICULARS, in that order) and remarks in Vietnamese (an impossible date…)."""
+
+    plan: ParsedPlan
+    unread: list[str]
+    notes: list[str]
+
+
+def _header_like(line: str) -> bool:
+    """A line of the two header columns: body text is none of these."""
+    return bool(
+        not line
+        or line.upper() in _NATIONAL
+        or _MOTTO.match(line)
+        or _RULE.match(line)
+        or _NUMBER_LINE.match(line)
+        or _PLACE_DATE.match(line)
+        or _is_upper(line)
+    )
+
+
+def _recipients_label(lines: list[str], start: int) -> int | None:
+    """Where "Nơi nhận:" is, from `start`: the label standing alone (or followed by its first line) wins over a
+    sentence that happens to begin with the words ("Nơi nhận hồ sơ: …")."""
+    found = [i for i in range(start, len(lines)) if _RECIPIENTS_LABEL.match(lines[i])]
+    complete = [i for i in found if _COMPLETE_LABEL.match(lines[i])]
+    return (complete or found or [None])[-1 if complete else 0]
+
+
+def _read(text: str, *, strict: bool) -> tuple[ParsedPlan, list[str]]:
+    """The one reader. `strict` refuses a text that is not a plan (PlanParseError, the importer's contract);
+    otherwise what is missing stays empty and remarks go to the returned notes."""
     if "\x00" in text:  # PostgreSQL stores no NUL; a text file has none
         raise PlanParseError("Tệp chứa ký tự NUL (\\x00): không phải văn bản thuần.")
-    plan = ParsedPlan()
+    plan, notes = ParsedPlan(), []
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = [_clean_line(raw) for raw in raw_lines]
 
-    type_index = None
-    for index, raw in enumerate(raw_lines):
-        found = _type_of(_clean_line(raw))
-        if found:
-            type_index = index
-            plan.doc_type_code, plan.doc_type_name = found
-            plan.type_heading = _clean_line(raw)
-            break
-    if type_index is None:
+    type_index = next((i for i, line in enumerate(lines) if _type_of(line)), None)
+    vv_index = next((i for i, line in enumerate(lines[:80]) if _SUBJECT_VV.match(line)), None)
+    if not strict and vv_index is not None and (type_index is None or vv_index < type_index):
+        type_index = None  # a công văn: an upper-case line of its body is no type heading
+    if type_index is not None:
+        plan.doc_type_code, plan.doc_type_name = _type_of(lines[type_index])  # type: ignore[misc]
+        plan.type_heading = lines[type_index]
+        header, body_start = raw_lines[:type_index], type_index + 1
+    elif strict:
         raise PlanParseError("Không tìm thấy tên loại văn bản (ví dụ “KẾ HOẠCH”) trong tệp.")
-    _parse_header([cell for raw in raw_lines[:type_index] for cell in _cells(raw)], plan)
+    else:
+        header, body_start = _read_cong_van_head(raw_lines, lines, plan)
+    _parse_header([cell for raw in header for cell in _cells(raw)], plan, None if strict else notes)
 
-    rest = [_clean_line(raw) for raw in raw_lines[type_index + 1 :]]
-    label_index = next((i for i, line in enumerate(rest) if _RECIPIENTS_LABEL.match(line)), None)
-    if label_index is None:
+    label_index = _recipients_label(lines, body_start)
+    if label_index is None and strict:
         raise PlanParseError("Không tìm thấy mục “Nơi nhận:”.")
-    before_label = [line for line in rest[:label_index] if not _RULE.match(line)]
-    start = next((i for i, line in enumerate(before_label) if line), None)
-    if start is None:
-        raise PlanParseError("Thiếu trích yếu sau tên loại văn bản.")
-    # The trích yếu runs until the first blank line (it may wrap onto a second line).
-    end = next((i for i in range(start, len(before_label)) if not before_label[i]), len(before_label))
-    plan.subject = " ".join(before_label[start:end])
-    following = [line for line in before_label[end:] if line]
+    end_of_body = label_index if label_index is not None else len(lines)
+    before_label = [line for line in lines[body_start:end_of_body] if not _RULE.match(line)]
+    following = before_label
+    if type_index is not None:
+        start = next((i for i, line in enumerate(before_label) if line), None)
+        if start is None:
+            if strict:
+                raise PlanParseError("Thiếu trích yếu sau tên loại văn bản.")
+            start = len(before_label)
+        # The trích yếu runs until the first blank line (it may wrap onto a second line).
+        end = next((i for i in range(start, len(before_label)) if not before_label[i]), len(before_label))
+        plan.subject = " ".join(before_label[start:end])
+        following = before_label[end:]
+    following = [line for line in following if line]
     # A trích yếu broken over two paragraphs goes on in lower case ("… cấp huyện" / "năm học 2025 - 2026").
-    while following and following[0][0].islower():
+    while type_index is not None and following and following[0][0].islower():
         plan.subject = f"{plan.subject} {following.pop(0)}"
 
-    paragraphs = _join_broken_paragraphs(following)
     body: list[str] = []
-    for paragraph in paragraphs:
+    for paragraph in _join_broken_paragraphs(following):
         if not body and paragraph.startswith("Căn cứ"):
             basis, preamble = _split_legal_basis(paragraph)
             plan.legal_bases.append(basis)
@@ -240,8 +325,41 @@ def parse_plan(text: str) -> ParsedPlan:
         else:
             body.append(paragraph)
     plan.body = "\n\n".join(body)
+    if label_index is not None:
+        _read_tail([line for line in lines[label_index:] if line], plan)
+    return plan, notes
 
-    tail = [line for line in rest[label_index:] if line]
+
+def _read_cong_van_head(raw_lines: list[str], lines: list[str], plan: ParsedPlan) -> tuple[list[str], int]:
+    """A text without a type heading: a công văn when its header carries "V/v …" (the trích yếu, wrapped onto
+    lines that go on in lower case). The header runs until the first line that is not of the header columns;
+    returns the header's raw lines (the V/v lines left out) and where the body begins."""
+    vv_index = next((i for i, line in enumerate(lines[:80]) if _SUBJECT_VV.match(line)), None)
+    skip: set[int] = set()
+    if vv_index is not None:
+        plan.doc_type_code, plan.doc_type_name = "cong_van", "Công văn"
+        subject = [_SUBJECT_VV.match(lines[vv_index])["subject"]]  # type: ignore[index]
+        skip.add(vv_index)
+        i = vv_index + 1
+        while i < len(lines):
+            if not lines[i]:
+                i += 1
+                continue
+            if not lines[i][0].islower():
+                break
+            subject.append(lines[i])
+            skip.add(i)
+            i += 1
+        plan.subject = " ".join(subject)
+    last = max(skip) if skip else -1
+    body_start = next(
+        (i for i, line in enumerate(lines) if i > last and i not in skip and not _header_like(line)), len(lines)
+    )
+    return [raw for i, raw in enumerate(raw_lines[:body_start]) if i not in skip], body_start
+
+
+def _read_tail(tail: list[str], plan: ParsedPlan) -> None:
+    """From "Nơi nhận:" on: the lines as printed, each line's name and purpose, "Lưu", then the signature."""
     first_rest = _RECIPIENTS_LABEL.match(tail[0])["rest"]  # type: ignore[index]
     tail = ([first_rest] if first_rest else []) + tail[1:]
     signature_lines: list[str] = []
@@ -249,15 +367,49 @@ def parse_plan(text: str) -> ParsedPlan:
     for line in tail:
         if in_list and (match := _FILING.match(line)):
             plan.filing_line = match["rest"].strip()
+            plan.recipient_lines.append(line)
             in_list = False
         elif in_list and line.startswith(("-", "+", "•")):
             name, purpose = _purpose(line.lstrip("-+• ").rstrip(" ;,.").strip())
             plan.recipients.append(ParsedRecipient(display_name=name, purpose=purpose))
+            plan.recipient_lines.append(line)
         else:
             in_list = False
             signature_lines.append(line)
     _parse_signature(signature_lines, plan)
-    return plan
+
+
+def parse_plan(text: str) -> ParsedPlan:
+    """Split a plain-text plan into header, type, trích yếu, căn cứ, body, Nơi nhận and signature; refuse a text
+    without a type heading, a trích yếu or a "Nơi nhận" block (PlanParseError, in Vietnamese)."""
+    return _read(text, strict=True)[0]
+
+
+def particulars_of(plan: ParsedPlan) -> dict[str, Any]:
+    """The PARTICULARS of a read document, by code."""
+    return {
+        "sender": plan.organization_name,
+        "sender_parent": plan.parent_line_name,
+        "code": plan.code,  # as printed; "/KH-PGDĐT" alone is a draft's, without its number
+        "place_name": plan.place_name,
+        "issue_date": plan.issue_date,
+        "doc_type": plan.doc_type_code,
+        "subject": plan.subject,
+        "signer_title_lines": list(plan.title_lines),
+        "signer_name": plan.signer_name,
+        "recipient_lines": list(plan.recipient_lines),
+    }
+
+
+def read_document(text: str) -> DocumentReading:
+    """What a document from outside says of itself — issuing body and parent line, number and code, place and
+    date, type, trích yếu, every signature title line and the name, the "Nơi nhận" lines as printed — and what
+    of it could not be read. Refuses only a text with a NUL byte (not text at all)."""
+    plan, notes = _read(text, strict=False)
+    unread = [
+        name for name, value in particulars_of(plan).items() if not value or (name == "code" and plan.number is None)
+    ]
+    return DocumentReading(plan=plan, unread=unread, notes=notes)
 
 
 def create_draft_from_plan(*, plan: ParsedPlan, organization: Any, drafter: Any) -> Any:

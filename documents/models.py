@@ -6,13 +6,17 @@ assigned by hand.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from organizations.models import SignatureForm
+from organizations.models import ORGAN_CODE_VALIDATOR, SignatureForm
 
 
 class DocumentType(models.Model):
@@ -73,6 +77,14 @@ class Urgency(models.TextChoices):
 class ReplacementKind(models.TextChoices):
     CORRECTION = "correction", _("Đính chính")
     REPLACEMENT = "replacement", _("Thay thế")
+
+
+class Origin(models.TextChoices):
+    """Where a document comes from. Only INTERNAL ones go through the lifecycle here; the others arrive issued."""
+
+    INTERNAL = "internal", _("Soạn thảo trong hệ thống")
+    EXCHANGE = "exchange", _("Nhận qua trục liên thông")
+    RECEIVED = "received", _("Tiếp nhận từ văn bản giấy, tệp hoặc thư điện tử")
 
 
 class Document(ConcurrentTransitionMixin, models.Model):
@@ -160,8 +172,12 @@ class Document(ConcurrentTransitionMixin, models.Model):
     signed_at = models.DateTimeField(_("thời điểm ký"), null=True, blank=True)
     registered_at = models.DateTimeField(_("thời điểm cấp số"), null=True, blank=True)
     issued_at = models.DateTimeField(_("thời điểm phát hành"), null=True, blank=True)
+    # The dossier it was archived into (the archive step); every dossier it sits in is `dossiers`.
     dossier = models.ForeignKey(
         "documents.Dossier", on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+    )
+    dossiers = models.ManyToManyField(
+        "documents.Dossier", through="documents.DossierEntry", blank=True, related_name="filed_documents"
     )
     # Units asked for their opinion before the signature (xin ý kiến): their members may read it.
     consulted_units = models.ManyToManyField(
@@ -186,6 +202,12 @@ class Document(ConcurrentTransitionMixin, models.Model):
         related_name="answered_by",
         verbose_name=_("trả lời cho"),
     )
+    # A document from outside (documents.services.outside) arrives ISSUED: `organization` is its sender, the
+    # number, code and date are the sender's, and the signer is a name as printed, not a person here.
+    origin = models.CharField(_("nguồn"), max_length=10, choices=Origin.choices, default=Origin.INTERNAL)
+    # The edXML DocumentId "<OrganId>,<yyyy/MM/dd>,<số>/<ký hiệu>" of a document that came through the exchange.
+    external_id = models.CharField(_("mã văn bản liên thông"), max_length=120, blank=True)
+    signer_name = models.CharField(_("họ tên người ký (văn bản đến)"), max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -196,11 +218,16 @@ class Document(ConcurrentTransitionMixin, models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "register", "number_year", "number"],
-                condition=Q(number__isnull=False),
+                # The sender's own numbers of documents from outside are theirs, not this register's.
+                condition=Q(number__isnull=False, origin="internal"),
                 name="document_number_unique_per_register_year",
             ),
             models.CheckConstraint(
                 condition=Q(number__isnull=True) | Q(number__gte=1), name="document_number_positive"
+            ),
+            # A packet seen twice is one document (documents.services.outside.outside_arrival_create).
+            models.UniqueConstraint(
+                fields=["organization", "external_id"], condition=~Q(external_id=""), name="document_external_id_unique"
             ),
         ]
         indexes = [
@@ -303,6 +330,13 @@ class Recipient(models.Model):
     purpose = models.CharField(_("mục đích"), max_length=10, choices=Purpose.choices, blank=True, default="")
     # An outside body reached by e-mail: the issued PDF is sent there after the issue commits.
     email = models.EmailField(_("thư điện tử"), blank=True)
+    # An outside body reached by the exchange (edXML, docs/exchange.md): its OrganId, "000.00.12.H41".
+    organ_code = models.CharField(
+        _("mã định danh điện tử"),
+        max_length=13,
+        blank=True,
+        validators=[ORGAN_CODE_VALIDATOR],
+    )
 
     class Meta:
         verbose_name = _("nơi nhận")
@@ -347,17 +381,49 @@ class NumberCounter(models.Model):
         return f"{self.organization_id}/{self.register}/{self.year}: {self.last_number}"
 
 
+class RetentionPeriod(models.Model):
+    """One line of the retention table (Thông tư 10/2022/TT-BNV): a group of records and how long it is kept.
+
+    Data, not code: seeded by a migration with the lines an education office uses, edited in the admin.
+    """
+
+    code = models.CharField(_("mã"), max_length=20, unique=True)
+    group = models.CharField(_("nhóm tài liệu"), max_length=255)
+    title = models.CharField(_("tên nhóm hồ sơ, tài liệu"), max_length=500)
+    # None means permanent ("Vĩnh viễn").
+    years = models.PositiveSmallIntegerField(_("thời hạn bảo quản (năm)"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("thời hạn bảo quản")
+        verbose_name_plural = _("bảng thời hạn bảo quản")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.title} — {self.label}"
+
+    @property
+    def label(self) -> str:
+        return "Vĩnh viễn" if self.years is None else f"{self.years} năm"
+
+
 class Dossier(models.Model):
-    """Hồ sơ: where an issued document is filed, with its retention period."""
+    """Hồ sơ: where issued documents are filed, with its retention period. A document may sit in several
+    (DossierEntry), without copies."""
 
     organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="dossiers")
     code = models.CharField(_("số và ký hiệu hồ sơ"), max_length=40)
     title = models.CharField(_("tiêu đề hồ sơ"), max_length=255)
     year = models.PositiveSmallIntegerField(_("năm"))
-    # None means permanent ("Vĩnh viễn").
+    # The line of the retention table it follows; `retention_years` keeps the figure it gave (None: permanent).
+    retention_period = models.ForeignKey(
+        RetentionPeriod, on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers"
+    )
     retention_years = models.PositiveSmallIntegerField(_("thời hạn bảo quản (năm)"), null=True, blank=True)
     owner_unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, null=True, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
     is_closed = models.BooleanField(_("đã kết thúc"), default=False)
+    closed_at = models.DateTimeField(_("ngày kết thúc"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -376,12 +442,39 @@ class Dossier(models.Model):
         return "Vĩnh viễn" if self.retention_years is None else f"{self.retention_years} năm"
 
 
+class DossierEntry(models.Model):
+    """One document in one dossier, at its place in the dossier's table of contents (mục lục văn bản)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="entries")
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="dossier_entries")
+    position = models.PositiveIntegerField(_("số thứ tự"))
+    added_at = models.DateTimeField(_("ngày đưa vào"), default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("văn bản trong hồ sơ")
+        verbose_name_plural = _("văn bản trong hồ sơ")
+        ordering = ["dossier", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "document"], name="dossier_entry_unique"),
+            models.UniqueConstraint(fields=["dossier", "position"], name="dossier_entry_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}#{self.position}: {self.document_id}"
+
+
 class DeliveryStatus(models.TextChoices):
     """Where one sending stands, named after the edXML status codes a recipient sends back (RULES.md)."""
 
     QUEUED = "queued", _("Chờ gửi ra ngoài hệ thống")
     # An outside body without the exchange, sent the issued PDF by e-mail (no status comes back from it).
     EMAILED = "emailed", _("Đã gửi thư điện tử")
+    # An outside body with an organ code: the document packet left through the exchange (exchange.services);
+    # its status packets (01…16) move the delivery on as an internal recipient's steps do.
+    SENT = "sent", _("Đã gửi qua trục liên thông")
     ARRIVED = "arrived", _("Đã đến, chờ tiếp nhận (01)")
     REFUSED = "refused", _("Từ chối (02)")
     ACCEPTED = "accepted", _("Đã tiếp nhận (03)")
@@ -661,3 +754,140 @@ class ReportingObligation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id} / {self.period}: {self.due_date:%d/%m/%Y}"
+
+
+class OutboxEvent(models.Model):
+    """A domain event stored in the transaction that caused it: it exists exactly when the change committed.
+
+    `documents.outbox` delivers it to every consumer after commit (or from the sweep after a crash) and sets
+    `dispatched_at` once every consumer has it or was given up on; `key` is the id consumers de-duplicate by.
+    """
+
+    key = models.UUIDField(_("mã sự kiện"), default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("sự kiện"), max_length=60)
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="outbox_events")
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    from_state = models.CharField(_("từ trạng thái"), max_length=30, blank=True)
+    to_state = models.CharField(_("sang trạng thái"), max_length=30, blank=True)
+    data = models.JSONField(_("dữ liệu"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(_("lúc tạo"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("đã chuyển xong lúc"), null=True, blank=True)
+    # The dispatcher delivering it now (host:pid:run) and until when its claim holds; a claim left by a dead
+    # dispatcher runs out and the sweep takes over.
+    claimed_by = models.CharField(_("đang được chuyển bởi"), max_length=100, blank=True)
+    claimed_until = models.DateTimeField(_("giữ đến"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sự kiện chờ chuyển")
+        verbose_name_plural = _("sự kiện chờ chuyển (outbox)")
+        ordering = ["-id"]
+        indexes = [
+            # The dispatcher's question: "the pending events of this document, oldest first".
+            models.Index(
+                fields=["document", "id"], condition=Q(dispatched_at__isnull=True), name="outbox_pending_by_document"
+            ),
+            # The retention's question: "delivered before this date".
+            models.Index(fields=["dispatched_at"], name="outbox_dispatched_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.pk} ({self.document_id})"
+
+
+class OutboxDelivery(models.Model):
+    """One consumer's handling of one event: delivered, waiting for a retry, or given up after N attempts."""
+
+    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="deliveries")
+    consumer = models.CharField(_("nơi nhận sự kiện"), max_length=200)
+    attempts = models.PositiveSmallIntegerField(_("số lần thử"), default=0)
+    delivered_at = models.DateTimeField(_("đã chuyển lúc"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("thử lại lúc"), null=True, blank=True)
+    gave_up_at = models.DateTimeField(_("bỏ cuộc lúc"), null=True, blank=True)
+    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("lần chuyển sự kiện")
+        verbose_name_plural = _("lần chuyển sự kiện")
+        ordering = ["event", "consumer"]
+        constraints = [models.UniqueConstraint(fields=["event", "consumer"], name="outbox_delivery_once_per_consumer")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} → {self.consumer}"
+
+
+class SignatureVerdict(models.TextChoices):
+    """What the signature check of an arrival's PDF found (signing.arrivals.check_arrival_pdf)."""
+
+    VALID = "valid", _("Chữ ký số hợp lệ")
+    UNTRUSTED = "untrusted", _("Chứng thư số không được tin cậy")
+    MODIFIED = "modified", _("Không hợp lệ: bị thay đổi sau khi ký")
+    UNSIGNED = "unsigned", _("Không có chữ ký số")
+
+
+class ArrivalCheck(models.Model):
+    """The signature check of one PDF of an arrival, made when it was received (NĐ 30: the receiving clerk
+    checks the authenticity and integrity of electronic documents). One row per document and PDF: an arrival
+    delivered to two of our organizations, or received twice, is checked once. `reason` and `summary` say why, as
+    found at that time (in Vietnamese, the language of the record); `signers` who signed, as their certificates
+    say."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="signature_checks")
+    file_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64)
+    verdict = models.CharField(_("kết quả kiểm tra chữ ký số"), max_length=10, choices=SignatureVerdict.choices)
+    # One sentence, the reason a refusal (02) of this arrival carries: "Chữ ký số không hợp lệ: …".
+    reason = models.CharField(_("kết luận"), max_length=255, blank=True)
+    summary = models.TextField(_("chi tiết"), blank=True)
+    # [{"name", "organization", "signing_time" (ISO 8601), "issuer", "intact", "trusted", "modification_level"}]
+    signers = models.JSONField(_("người ký"), default=list, blank=True)
+    checked_at = models.DateTimeField(_("thời điểm kiểm tra"))
+
+    class Meta:
+        verbose_name = _("kiểm tra chữ ký số văn bản đến")
+        verbose_name_plural = _("kiểm tra chữ ký số văn bản đến")
+        constraints = [models.UniqueConstraint(fields=["document", "sha256"], name="arrival_check_pdf_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}:{self.verdict}:{self.sha256[:12]}"
+
+
+class AttachmentKind(models.TextChoices):
+    PDF = "pdf", "PDF"
+    DOCX = "docx", "Word (DOCX)"
+    XLSX = "xlsx", "Excel (XLSX)"
+    PNG = "png", "PNG"
+    JPEG = "jpeg", "JPEG"
+
+
+class Attachment(models.Model):
+    """A file attached to a draft (`step` empty) or to a step's comment (`step` = the flow step, e.g. "review").
+
+    Kept in the database like DocumentArtifact, with its SHA-256; its type is what its bytes are (documents.
+    attachments), never what its name or the browser says. Written and removed only by documents.services.
+    attachments, each time with an audit event."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="attachments")
+    # The version that was current when the file was attached: which draft the file went with.
+    version = models.ForeignKey(Version, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    step = models.CharField(_("bước xử lý"), max_length=20, blank=True)
+    comment = models.TextField(_("ý kiến"), blank=True)
+    file_name = models.CharField(_("tên tệp"), max_length=180)
+    kind = models.CharField(_("loại tệp"), max_length=5, choices=AttachmentKind.choices)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(max_length=64)
+    data = models.BinaryField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+        ordering = ["document", "created_at", "id"]
+        indexes = [models.Index(fields=["document", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}:{self.file_name}:{self.sha256[:12]}"

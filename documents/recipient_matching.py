@@ -4,31 +4,22 @@ Used by the importer: the printed line is kept as it is; a line that names one e
 doubt is linked to it, every other line stays an outside body, and the caller is told which is which.
 
 Names are compared after normalising case, diacritics (đ = d), punctuation and whitespace, and after spelling
-out the usual abbreviations (GD&ĐT, PGDĐT, UBND, TP …). Three queries whatever the number of lines: the
-issuing organization's groups, its units, and the organizations of the directory (read as a few columns).
+out the usual abbreviations (GD&ĐT, PGDĐT, UBND, TP …), by `organizations.naming`. Three queries whatever the
+number of lines: the issuing organization's groups, its units, and the organizations of the directory (read as a
+few columns).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from organizations.models import Organization, RecipientGroup, Unit
+from organizations.naming import ABBREVIATIONS, expand, normalize
 
-# Abbreviations, on normalised text (no diacritics, lower case, "&" kept): longest first.
-ABBREVIATIONS = (
-    (r"\bsgd\s*&?\s*dt\b|\bsgddt\b", "so giao duc va dao tao"),
-    (r"\bpgd\s*&?\s*dt\b|\bpgddt\b|\bpgd\b", "phong giao duc va dao tao"),
-    (r"\bgd\s*&\s*dt\b|\bgd\s*-\s*dt\b|\bgddt\b", "giao duc va dao tao"),
-    (r"\bubnd\b", "uy ban nhan dan"),
-    (r"\bhdnd\b", "hoi dong nhan dan"),
-    (r"\bthcs\b", "trung hoc co so"),
-    (r"\bthpt\b", "trung hoc pho thong"),
-    (r"\btruong th\b", "truong tieu hoc"),
-    (r"\bmn\b", "mam non"),
-)
+__all__ = ["ABBREVIATIONS", "Match", "expand", "group_key", "match_recipients", "normalize"]
+
 # Words that say where, not who: "tỉnh", "huyện" … (the place itself is compared with the place name).
 PLACE_WORDS = r"\b(tinh|huyen|thanh pho|tp|thi xa|quan|xa|thi tran)\b"
 # Group lines are written many ways ("Các trường học trực thuộc", "TP, PTP Phòng GD&ĐT"): the words that do
@@ -40,21 +31,6 @@ GROUP_NOISE = (
     r"\bphong giao duc va dao tao\b",
     r"\bgiao duc va dao tao\b",
 )
-
-
-def normalize(text: str) -> str:
-    """Lower case, no diacritics (đ = d), punctuation as spaces, single spaces; "&" is kept for GD&ĐT."""
-    text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    text = re.sub(r"[^\w&]+", " ", text)
-    return " ".join(text.split())
-
-
-def expand(text: str) -> str:
-    text = normalize(text)
-    for pattern, replacement in ABBREVIATIONS:
-        text = re.sub(pattern, replacement, text)
-    return " ".join(text.split())
 
 
 def _without_places(text: str) -> str:

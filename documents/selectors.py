@@ -28,6 +28,7 @@ from documents.models import (
     DeliveryStatus,
     Document,
     IncomingDocument,
+    Origin,
     Register,
     ReportingDuty,
     ReportingObligation,
@@ -117,7 +118,10 @@ def visibility_filter(*, user: Any) -> Q:
         | (Q(reviewer_id=user.pk) & put_before_them)
         | (Q(signer_id=user.pk) & put_before_them)
     )
-    issuing_clerk = Q(organization_id__in=_org_ids(user, Role.CLERK), status__in=SIGNED_OR_LATER)
+    # The issuing organization's own people see its own documents; a document from outside filed under its
+    # sender (documents.services.outside) is the receiving side's, reached through its deliveries only.
+    own = Q(origin=Origin.INTERNAL)
+    issuing_clerk = own & Q(organization_id__in=_org_ids(user, Role.CLERK), status__in=SIGNED_OR_LATER)
     # The addressees of an issued document, after its lines were expanded (documents.distribution): the
     # clerk of a recipient organization, a person named, the members of a unit named; and the people its
     # handling names there (leader passed to, person or units in charge, supporting units).
@@ -137,8 +141,8 @@ def visibility_filter(*, user: Any) -> Q:
         | issuing_clerk
         | receiving_leaders
         | consulted
-        | (Q(organization_id__in=_org_ids(user, Role.HEAD, Role.DEPUTY)) & ~Q(status=Status.DRAFT))
-        | (Q(organization_id__in=_org_ids(user, Role.AUDITOR)) & put_before_them)
+        | (own & Q(organization_id__in=_org_ids(user, Role.HEAD, Role.DEPUTY)) & ~Q(status=Status.DRAFT))
+        | (own & Q(organization_id__in=_org_ids(user, Role.AUDITOR)) & put_before_them)
         | Q(
             pk__in=granted_document_ids(user=user, codenames=("view_document", "view_confidential_document")),
             status__in=[s for s in Status.values if s != Status.DRAFT],

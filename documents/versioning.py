@@ -35,6 +35,7 @@ def content_snapshot(document: Document) -> dict[str, Any]:
                 # added with the directory picker; left out when empty so older snapshots keep their shape
                 **({"group": r.group_id} if r.group_id else {}),
                 **({"email": r.email} if r.email else {}),
+                **({"organ_code": r.organ_code} if r.organ_code else {}),
             }
             for r in document.recipients.order_by("position")
         ],

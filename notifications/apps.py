@@ -12,5 +12,5 @@ class NotificationsConfig(AppConfig):
         from notifications.services import notify_for_event
         from notifications.sessions import close_sockets_on_logout
 
-        subscribe(notify_for_event)
+        subscribe(notify_for_event, name="notifications")
         user_logged_out.connect(close_sockets_on_logout, dispatch_uid="notifications.close_sockets_on_logout")

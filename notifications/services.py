@@ -10,20 +10,24 @@ import datetime as dt
 import logging
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 
+from documents.dates import VIETNAM
 from documents.events import DocumentEvent
 from documents.models import Delivery, Document, Urgency
 from documents.selectors import readers_among
-from notifications.models import Notification
+from notifications.models import EmailChoice, Notification
+from notifications.preferences import choice_for, mailboxes
 from organizations.models import Membership, Role
 
 logger = logging.getLogger(__name__)
+
+EMAIL_FOOTER = (
+    "Thư tự động của hệ thống quản lý văn bản. Đổi cách nhận thư: Cài đặt thông báo (/settings/notifications/)."
+)
 
 MESSAGES = {
     "document_submitted": "{drafter} trình duyệt: {subject}",
@@ -34,6 +38,7 @@ MESSAGES = {
     "document_registered": "Văn bản đã được cấp số {code}: {subject}",
     "document_issued": "Văn bản đến từ {issuer}: {code} — {subject}",
     "document_recalled": "Văn bản {code} đã bị thu hồi. Lý do: {reason}",
+    "document_arrived": "Văn bản đến từ {issuer}: {code} — {subject}",
     "delivery_accepted": "{recipient} đã tiếp nhận văn bản {code}",
     "delivery_refused": "{recipient} từ chối tiếp nhận văn bản {code}. Lý do: {reason}",
     "deliveries_reminded": "{issuer} nhắc tiếp nhận văn bản {code}: {subject}",
@@ -44,7 +49,13 @@ MESSAGES = {
     "delivery_done": "{recipient} đã xử lý xong văn bản {code}. Kết quả: {reason}",
     "delivery_recalled": "{recipient} đồng ý thu hồi văn bản {code}",
     "delivery_recall_refused": "{recipient} từ chối thu hồi văn bản {code}. Lý do: {reason}",
+    # deadlines of human steps (workflow.reminders)
+    "step_due_soon": "Sắp đến hạn {due}: {step} — {subject}",
+    "step_overdue": "Đã quá hạn {due}: {step} — {subject}",
+    "step_escalated": "Việc quá hạn {due}: {assignee} chưa xong bước “{step}” — {subject}",
 }
+# Reminders name their recipients themselves (the step's assignees, or their leaders).
+STEP_EVENTS = ("step_due_soon", "step_overdue", "step_escalated")
 # Told to the sender (its clerks and the drafter): every answer a recipient sends back.
 SENDER_EVENTS = (
     "delivery_accepted",
@@ -118,6 +129,8 @@ def recipients_of(event: DocumentEvent, document: Document) -> set[int]:
             people = _clerks({document.organization_id}) | {document.drafter_id}
         case "document_issued" | "document_recalled":
             people = _addressees(document) | {document.drafter_id}
+        case "document_arrived":  # from outside: the clerks of the organization it reached
+            people = _receivers([event.data["delivery"]])
         case name if name in SENDER_EVENTS:
             people = _clerks({document.organization_id}) | {document.drafter_id}
         case "deliveries_reminded":
@@ -126,6 +139,8 @@ def recipients_of(event: DocumentEvent, document: Document) -> set[int]:
             people = {event.data.get("leader")}
         case "delivery_assigned":
             people = _assignees(event.data)
+        case name if name in STEP_EVENTS:
+            people = set(event.data.get("recipients", []))
         case _:
             people = set()
     people.discard(None)
@@ -138,6 +153,14 @@ def _deadline(value: str | None) -> str:
         return ""
     day = dt.date.fromisoformat(value)
     return f", hạn {day:%d/%m/%Y}"
+
+
+def _due(value: str | None) -> str:
+    """ "17:00 ngày 15/03/2026" in Vietnam's time, from a reminder's ISO timestamp."""
+    if not value:
+        return ""
+    moment = dt.datetime.fromisoformat(value).astimezone(VIETNAM)
+    return f"{moment:%H:%M} ngày {moment:%d/%m/%Y}"
 
 
 def notify_for_event(event: DocumentEvent) -> list[Notification]:
@@ -154,12 +177,22 @@ def notify_for_event(event: DocumentEvent) -> list[Notification]:
         reason=event.data.get("reason", ""),
         recipient=event.data.get("recipient", ""),
         deadline=_deadline(event.data.get("deadline")),
+        step=event.data.get("step_title", ""),
+        due=_due(event.data.get("due_at")),
+        assignee=event.data.get("assignee", ""),
     )[:500]
+    people = sorted(recipients_of(event, document))
+    if event.key:  # delivered again (the outbox delivers at least once): nobody is told twice
+        told = Notification.objects.filter(source_event=event.key, recipient_id__in=people)
+        already = set(told.values_list("recipient_id", flat=True))
+        people = [user_id for user_id in people if user_id not in already]
     with transaction.atomic():
         notifications = Notification.objects.bulk_create(
             [
-                Notification(recipient_id=user_id, document=document, event=event.name, message=message)
-                for user_id in sorted(recipients_of(event, document))
+                Notification(
+                    recipient_id=user_id, document=document, event=event.name, message=message, source_event=event.key
+                )
+                for user_id in people
             ]
         )
     transaction.on_commit(lambda: _deliver(notifications, document))
@@ -167,35 +200,44 @@ def notify_for_event(event: DocumentEvent) -> list[Notification]:
 
 
 def _deliver(notifications: list[Notification], document: Document) -> None:
-    layer = get_channel_layer()
-    for notification in notifications:
-        if layer is not None:
-            async_to_sync(layer.group_send)(
-                group_for(notification.recipient_id), {"type": "notification.message", "id": notification.pk}
-            )
+    # One push for all the recipients, on the process's push loop (notifications/push.py: why).
+    from notifications.push import push_notifications
+
+    try:
+        push_notifications(notifications)
+    except Exception:  # a channel-layer outage must not stop the e-mail; the pages catch up on reconnect
+        logger.exception("Pushing notifications %s failed", [n.pk for n in notifications])
     _email(notifications, document)
 
 
 def _email(notifications: list[Notification], document: Document) -> None:
-    """Urgent documents also go by e-mail to people who have an address."""
-    if document.urgency == Urgency.NORMAL:
+    """E-mail at once to whoever chose it for this kind of notification (notifications.preferences: by default
+    urgent documents, arrivals and overdue steps), through Django's e-mail backend; the daily digest takes the
+    ones chosen for it later (notifications.digest). One query for everyone's address and choices."""
+    urgent = document.urgency != Urgency.NORMAL
+    boxes = mailboxes(n.recipient_id for n in notifications)
+    outgoing = [
+        (notification, boxes[notification.recipient_id])
+        for notification in notifications
+        if notification.recipient_id in boxes
+        and choice_for(boxes[notification.recipient_id].choices, notification.event, urgent=urgent)
+        == EmailChoice.IMMEDIATE
+    ]
+    if not outgoing:
         return
-    from organizations.models import User
-
-    addresses = dict(
-        User.objects.filter(pk__in=[n.recipient_id for n in notifications]).exclude(email="").values_list("pk", "email")
-    )
-    for notification in notifications:
-        if notification.recipient_id in addresses:
-            try:
-                send_mail(
-                    f"[{document.get_urgency_display()}] {notification.message[:120]}",
-                    notification.message,
-                    settings.DEFAULT_FROM_EMAIL,
-                    [addresses[notification.recipient_id]],
-                )
-            except OSError:  # a mail outage must not hide the stored notification
-                logger.exception("E-mail for notification %s failed", notification.pk)
+    prefix = f"[{document.get_urgency_display()}] " if urgent else ""
+    connection = get_connection()
+    for notification, mailbox in outgoing:
+        try:
+            EmailMessage(
+                (prefix + " ".join(notification.message.split()))[:150],
+                f"{notification.message}\n\n{EMAIL_FOOTER}",
+                settings.DEFAULT_FROM_EMAIL,
+                [mailbox.email],
+                connection=connection,
+            ).send()
+        except OSError:  # a mail outage must not hide the stored notification
+            logger.exception("E-mail for notification %s failed", notification.pk)
 
 
 def mark_read(*, actor: Any, notification_ids: list[int]) -> int:

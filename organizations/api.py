@@ -15,8 +15,8 @@ from rest_framework.views import APIView
 
 from core.api import ApiErrorsMixin, Pagination, id_field, paginated
 from core.errors import NotFound
-from organizations.models import Membership, Organization, Role, Unit
-from organizations.selectors import recipient_choices
+from organizations.models import Membership, Organ, Organization, Role, Unit
+from organizations.selectors import organ_search, recipient_choices
 
 
 def _query(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
@@ -188,3 +188,29 @@ class RecipientChoicesApi(ApiErrorsMixin, APIView):
         if organization is None:
             raise NotFound("Không tìm thấy cơ quan.")
         return Response(self.OutputSerializer(recipient_choices(organization)).data)
+
+
+class OrganListApi(ApiErrorsMixin, APIView):
+    """GET /organs/?q= — the national directory of organ codes (organizations.Organ), searched by code or name, for
+    the "Nơi nhận" lines of bodies outside the system. Paginated; every signed-in user may read it."""
+
+    pagination_class = Pagination
+
+    @extend_schema_serializer(component_name="OrganListFilter")
+    class FilterSerializer(serializers.Serializer):
+        q = serializers.CharField(
+            required=False, max_length=100, help_text="Mã định danh (đầu mã) hoặc tên cơ quan, viết tắt được."
+        )
+
+    @extend_schema_serializer(component_name="OrganOutput")
+    class OutputSerializer(serializers.ModelSerializer):
+        parent = serializers.IntegerField(source="parent_id", allow_null=True)
+
+        class Meta:
+            model = Organ
+            fields = ["id", "code", "new_code", "name", "parent_code", "parent", "level"]
+
+    @extend_schema(parameters=[FilterSerializer], responses={200: OutputSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        filters = _query(self.FilterSerializer, request)
+        return paginated(self, request, organ_search(q=filters.get("q", "")), self.OutputSerializer)

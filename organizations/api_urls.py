@@ -7,6 +7,7 @@ from organizations.api import (
     MembershipListApi,
     OrganizationDetailApi,
     OrganizationListApi,
+    OrganListApi,
     RecipientChoicesApi,
     UnitListApi,
 )
@@ -18,4 +19,5 @@ urlpatterns = [
     path("organizations/<id:pk>/recipient-choices/", RecipientChoicesApi.as_view(), name="recipient-choices"),
     path("units/", UnitListApi.as_view(), name="units"),
     path("memberships/", MembershipListApi.as_view(), name="memberships"),
+    path("organs/", OrganListApi.as_view(), name="organs"),
 ]

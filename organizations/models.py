@@ -8,6 +8,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+# OrganId of the exchange (QĐ 20/2020/QĐ-TTg), "000.00.12.H41": of organizations and of outside "Nơi nhận" lines.
+ORGAN_CODE_PATTERN = r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$"
+ORGAN_CODE_VALIDATOR = RegexValidator(ORGAN_CODE_PATTERN, _("Mã định danh có dạng 000.00.12.H41."))
+
 
 class User(AbstractUser):
     """A person. `full_name` is the name printed under a signature ("Võ Trường Tam")."""
@@ -55,10 +59,7 @@ class Organization(models.Model):
     )
     # OrganId of the document exchange: 13 characters, e.g. "000.00.12.H41".
     organ_code = models.CharField(
-        _("mã định danh điện tử"),
-        max_length=13,
-        blank=True,
-        validators=[RegexValidator(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$", _("Mã định danh có dạng 000.00.12.H41."))],
+        _("mã định danh điện tử"), max_length=13, blank=True, validators=[ORGAN_CODE_VALIDATOR]
     )
     head_title = models.CharField(
         _("chức danh người đứng đầu"),
@@ -69,6 +70,9 @@ class Organization(models.Model):
     # For a collective body signed "TM." ("TM. ỦY BAN NHÂN DÂN"); empty where none.
     collective_name = models.CharField(_("tên tập thể lãnh đạo"), max_length=255, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
+    # A body not hosted here, known from the exchange, the organ directory or a document received on paper:
+    # nobody here acts for it, so it is never offered as an in-system recipient (documents.services.outside).
+    outside = models.BooleanField(_("ngoài hệ thống"), default=False)
     # Two review levels: the lead of the drafting unit (tổ trưởng) first, then the deputy.
     two_level_review = models.BooleanField(_("duyệt hai cấp"), default=False)
 
@@ -219,3 +223,117 @@ class RecipientGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CalendarDay(models.Model):
+    """An exception to the weekly pattern of working days (organizations.calendar).
+
+    A public holiday, a Tết day or a compensatory day off is a row with `is_working_day` false; a weekend day
+    worked in exchange (làm bù, when a decision moves a day off) is a row with `is_working_day` true.
+    """
+
+    date = models.DateField(_("ngày"), unique=True)
+    name = models.CharField(_("tên ngày"), max_length=200)
+    is_working_day = models.BooleanField(
+        _("là ngày làm việc"), default=False, help_text=_("Bật cho ngày nghỉ cuối tuần phải đi làm bù.")
+    )
+
+    class Meta:
+        verbose_name = _("ngày lễ, nghỉ bù, làm bù")
+        verbose_name_plural = _("lịch ngày lễ, nghỉ bù, làm bù")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.name}"
+
+
+class WeeklyRestDay(models.Model):
+    """A day of the week that is not worked (thứ Bảy, Chủ nhật for state bodies)."""
+
+    weekday = models.PositiveSmallIntegerField(
+        _("thứ trong tuần"),
+        unique=True,
+        choices=[
+            (0, _("Thứ Hai")),
+            (1, _("Thứ Ba")),
+            (2, _("Thứ Tư")),
+            (3, _("Thứ Năm")),
+            (4, _("Thứ Sáu")),
+            (5, _("Thứ Bảy")),
+            (6, _("Chủ nhật")),
+        ],
+    )
+
+    class Meta:
+        verbose_name = _("ngày nghỉ hằng tuần")
+        verbose_name_plural = _("ngày nghỉ hằng tuần")
+        ordering = ["weekday"]
+        constraints = [models.CheckConstraint(condition=Q(weekday__lte=6), name="weekly_rest_day_is_a_weekday")]
+
+    def __str__(self) -> str:
+        return str(self.get_weekday_display())
+
+
+# The newer identifiers (QĐ 20/2020/QĐ-TTg) are dotted groups of capitals and digits; only their alphabet is checked.
+NEW_ORGAN_CODE_PATTERN = r"^[A-Z0-9]+(\.[A-Z0-9]+)*$"
+
+
+class Organ(models.Model):
+    """One body of the national directory of organ codes (over 100,000 of them), loaded as data by
+    `manage.py import_organs` and never typed by hand.
+
+    Reference data, apart from `Organization` (the bodies hosted here or met through arrivals): an organization
+    points at its entry through the code they share (`Organization.organ_code` = `Organ.code`), so the directory
+    can be reloaded without touching the organizations. `name_key` is the name in `organizations.naming.expand`'s
+    form, what lookups by name compare.
+    """
+
+    code = models.CharField(
+        _("mã định danh"), max_length=13, unique=True, validators=[RegexValidator(ORGAN_CODE_PATTERN)]
+    )
+    new_code = models.CharField(
+        _("mã định danh mới"), max_length=40, blank=True, validators=[RegexValidator(NEW_ORGAN_CODE_PATTERN)]
+    )
+    name = models.CharField(_("tên cơ quan"), max_length=255)
+    name_key = models.CharField(max_length=255, editable=False)
+    # As the file gives it; `parent` is resolved from it after each load (the parent may come later in the file).
+    parent_code = models.CharField(_("mã cơ quan cấp trên"), max_length=13, blank=True)
+    parent = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children")
+    level = models.PositiveSmallIntegerField(_("cấp"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cơ quan trong danh mục mã định danh")
+        verbose_name_plural = _("danh mục mã định danh")
+        ordering = ["name_key", "code"]
+        indexes = [
+            models.Index(fields=["name_key", "code"], name="organ_name_key_idx"),
+            models.Index(fields=["new_code"], name="organ_new_code_idx"),
+            models.Index(fields=["parent_code"], name="organ_parent_code_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class SignatureImage(models.Model):
+    """A person's handwritten signature as a PNG, for the visible appearance of their digital signature.
+
+    Kept in the database (small, checked by content on upload: personal.services.signature_image_upload), one per
+    person: a new upload replaces the old one. `sha256` names the bytes in the audit log.
+    """
+
+    user = models.OneToOneField(
+        "organizations.User", on_delete=models.CASCADE, related_name="signature_image", verbose_name=_("người ký")
+    )
+    png = models.BinaryField(_("ảnh chữ ký (PNG)"))
+    sha256 = models.CharField(max_length=64)
+    width = models.PositiveIntegerField(_("rộng (px)"))
+    height = models.PositiveIntegerField(_("cao (px)"))
+    uploaded_at = models.DateTimeField(_("tải lên lúc"))
+
+    class Meta:
+        verbose_name = _("ảnh chữ ký")
+        verbose_name_plural = _("ảnh chữ ký")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.width}×{self.height})"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.db.models import Case, Q, QuerySet, Value, When
 from organizations.models import (
     Delegation,
     Membership,
+    Organ,
     Organization,
     RecipientGroup,
     Role,
@@ -19,6 +21,7 @@ from organizations.models import (
     Unit,
     User,
 )
+from organizations.naming import expand
 
 # Who may be named on a document for each personal step (docs/permissions.md, "Who may be named").
 REVIEWER_ROLES = (Role.HEAD, Role.DEPUTY)
@@ -67,18 +70,77 @@ def active_delegation(
 
 
 def may_sign_with(*, user: Any, organization: Organization, form: str, doc_type_id: int, on: dt.date) -> bool:
-    """A head signs directly (or TM. for a collective); every other form needs a delegation in force."""
-    roles = roles_in(user=user, organization_id=organization.pk)
-    if form == SignatureForm.DIRECT:
-        return Role.HEAD in roles
-    if form == SignatureForm.TM and Role.HEAD in roles and organization.collective_name:
-        return True
-    if form == SignatureForm.KT and Role.DEPUTY not in roles:
-        return False
-    return (
-        active_delegation(user=user, organization_id=organization.pk, form=form, doc_type_id=doc_type_id, on=on)
-        is not None
+    """A head signs directly (or TM. for a collective); every other form needs a delegation in force.
+
+    The same rule as the forms the drafting page offers (signature_forms_for), so a form offered is a form that
+    signs."""
+    held = signature_forms_for(signer=user, organization=organization, doc_type_id=doc_type_id, on=on)
+    return any(choice.form == form for choice in held)
+
+
+@dataclass(frozen=True)
+class HeldForm:
+    """A signature form a person holds on a day, and why, in words the drafter reads."""
+
+    form: str
+    label: str
+    reason: str
+
+
+_DELEGATED_PHRASES = {
+    SignatureForm.TM: "ký thay mặt (TM.)",
+    SignatureForm.KT: "ký thay (KT.)",
+    SignatureForm.Q: "ký quyền (Q.)",
+    SignatureForm.TL: "ký thừa lệnh (TL.)",
+    SignatureForm.TUQ: "ký thừa ủy quyền (TUQ.)",
+}
+
+
+def _period(delegation: Delegation) -> str:
+    since = f"từ {delegation.valid_from:%d/%m/%Y}"
+    return f"{since} đến {delegation.valid_until:%d/%m/%Y}" if delegation.valid_until else since
+
+
+def signature_forms_for(
+    *, signer: Any, organization: Organization, doc_type_id: int | None, on: dt.date
+) -> list[HeldForm]:
+    """The signature forms `signer` holds for this organization and document type on day `on`, with the reason
+    ("Phó Trưởng phòng Nguyễn Văn A được giao ký thay (KT.) từ 01/01/2026"). The head signs directly (and TM. where
+    the organization has a collective leadership); KT. needs a deputy's post and a KT. delegation in force; TL.,
+    TUQ., Q. (and TM. for a non-head) need a delegation in force. Two queries. `doc_type_id` None: any type."""
+    if is_system_account(signer):
+        return []
+    memberships = list(Membership.objects.filter(user=signer, organization_id=organization.pk, is_active=True))
+    roles = {m.role for m in memberships}
+    post = next((m.post_title for m in memberships if m.role in (Role.HEAD, Role.DEPUTY) and m.post_title), "")
+    post = post or next((m.post_title for m in memberships if m.post_title), "")
+    who = f"{post.capitalize()} {signer.display_name}".strip()
+    held: dict[str, HeldForm] = {}
+    if Role.HEAD in roles:
+        held[SignatureForm.DIRECT] = HeldForm(
+            SignatureForm.DIRECT, str(SignatureForm.DIRECT.label), f"{who} là người đứng đầu, ký trực tiếp"
+        )
+        if organization.collective_name:
+            held[SignatureForm.TM] = HeldForm(
+                SignatureForm.TM,
+                str(SignatureForm.TM.label),
+                f"{who} ký thay mặt tập thể {organization.collective_name}",
+            )
+    delegations = (
+        Delegation.objects.filter(delegate=signer, organization_id=organization.pk, valid_from__lte=on)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        .order_by("valid_from", "pk")
     )
+    if doc_type_id is not None:
+        delegations = delegations.filter(Q(document_types__isnull=True) | Q(document_types__id=doc_type_id))
+    for delegation in delegations.distinct():
+        if delegation.form in held or (delegation.form == SignatureForm.KT and Role.DEPUTY not in roles):
+            continue
+        label = str(SignatureForm(delegation.form).label)
+        reason = f"{who} được giao {_DELEGATED_PHRASES[delegation.form]} {_period(delegation)}"
+        held[delegation.form] = HeldForm(delegation.form, label, reason)
+    order = list(SignatureForm.values)
+    return sorted(held.values(), key=lambda choice: order.index(choice.form))
 
 
 def signer_title_lines(*, organization: Organization, form: str, signer_post_title: str) -> list[str]:
@@ -193,6 +255,7 @@ def recipient_choices(organization: Organization) -> RecipientChoices:
     groups = list(RecipientGroup.objects.filter(organization=organization).order_by("name", "pk"))
     organizations = list(
         Organization.objects.exclude(pk=organization.pk)
+        .filter(outside=False)  # an outside body is reached through the exchange or e-mail
         .annotate(is_subordinate=Case(When(parent_id=organization.pk, then=Value(0)), default=Value(1)))
         .order_by("is_subordinate", "name", "place_name", "pk")
     )
@@ -210,3 +273,144 @@ def recipient_choices(organization: Organization) -> RecipientChoices:
             seen.add(membership.user_id)
             people.append(membership)
     return RecipientChoices(groups=groups, organizations=organizations, units=units, people=people)
+
+
+def leaders_of(*, user_ids: set[int], organization_id: int) -> set[int]:
+    """Who is told when these people let a step run late (workflow.reminders): each one's leader in the
+    organization — for a member of a unit with a lead (trưởng đơn vị, tổ trưởng), that lead; else the deputy of
+    their unit; else the head; for a deputy or a unit lead without a deputy above, the head; for the head, nobody
+    in the organization. The people themselves are never their own leaders. One query."""
+    posts = list(
+        Membership.objects.filter(organization_id=organization_id, is_active=True, user__is_active=True).values_list(
+            "user_id", "unit_id", "role"
+        )
+    )
+    heads = {user for user, _, role in posts if role == Role.HEAD}
+    leaders: set[int] = set()
+    for person in user_ids:
+        roles = {role for user, _, role in posts if user == person}
+        units = {unit for user, unit, _ in posts if user == person and unit}
+        if not roles or Role.HEAD in roles:  # not of this organization, or at its top
+            continue
+        if Role.DEPUTY in roles:
+            leaders |= heads
+            continue
+        unit_leads = {user for user, unit, role in posts if role == Role.UNIT_LEAD and unit in units}
+        deputies = {user for user, unit, role in posts if role == Role.DEPUTY and unit in units}
+        if Role.UNIT_LEAD not in roles and unit_leads - {person}:
+            leaders |= unit_leads - {person}
+        else:
+            leaders |= deputies or heads
+    return leaders - set(user_ids)
+
+
+# --- the organ directory (organizations.Organ) ---------------------------------------------------------------
+
+_CODE_QUERY = re.compile(r"^[0-9A-Za-z]+(\.[0-9A-Za-z]*)*$")
+_LOCAL_GOVERNMENT = re.compile(r"^(uy ban nhan dan|hoi dong nhan dan) (?P<place>.+)$")
+
+
+def organ_search(*, q: str = "") -> QuerySet[Organ]:
+    """The directory by code (prefix of the old or the newer code) or by name (every word of the query, in the
+    normal form of organizations.naming, so "PGD&ĐT Cần Giuộc" finds "Phòng Giáo dục và Đào tạo huyện Cần Giuộc").
+
+    A name search reads `name_key` with LIKE '%word%': a scan of the table (~100,000 short rows), tens of
+    milliseconds on PostgreSQL; the ordering uses the (name_key, code) index."""
+    organs = Organ.objects.order_by("name_key", "code")
+    q = " ".join(q.split())
+    if not q:
+        return organs
+    if any(c.isdigit() for c in q) and _CODE_QUERY.match(q):
+        code = q.upper()
+        return organs.filter(Q(code__startswith=code) | Q(new_code__startswith=code))
+    for word in expand(q).split():
+        organs = organs.filter(name_key__contains=word)
+    return organs
+
+
+def organ_for_name(*, name: str, parent_line_name: str = "") -> Organ | None:
+    """The directory's entry for a body as its header prints it ("PHÒNG GIÁO DỤC VÀ ĐÀO TẠO" under "UBND HUYỆN
+    CẦN GIUỘC"), or None when the name is not there or stays ambiguous. Tried in order: the name with the place of
+    its local government ("… huyện Cần Giuộc"), then the name alone, told apart by the parent line's entry."""
+    key = expand(name)
+    if not key:
+        return None
+    parent_key = expand(parent_line_name)
+    keys = [key]
+    if local := _LOCAL_GOVERNMENT.match(parent_key):
+        keys.insert(0, f"{key} {local['place']}")
+    for candidate_key in keys:
+        found = list(Organ.objects.filter(name_key=candidate_key).select_related("parent")[:20])
+        if len(found) > 1 and parent_key:
+            found = [organ for organ in found if organ.parent is not None and organ.parent.name_key == parent_key]
+        if len(found) == 1:
+            return found[0]
+    return None
+
+
+# --- my settings (personal): who may take my steps while I am away, who may sign for whom ------------------------
+
+# For each role, the roles of a colleague who can do its steps (review and sign need a leader; the clerk's steps a
+# clerk; a drafter's steps anyone who drafts or leads).
+STAND_IN_ROLES: dict[str, tuple[str, ...]] = {
+    Role.HEAD: (Role.HEAD, Role.DEPUTY),
+    Role.DEPUTY: (Role.HEAD, Role.DEPUTY),
+    Role.UNIT_LEAD: (Role.HEAD, Role.DEPUTY, Role.UNIT_LEAD),
+    Role.STAFF: (Role.HEAD, Role.DEPUTY, Role.UNIT_LEAD, Role.STAFF),
+    Role.CLERK: (Role.CLERK,),
+    Role.AUDITOR: (Role.AUDITOR,),
+}
+# What a head may give a member of the organization (direct is the head's own; Q. and TM. are not given here).
+GIVABLE_FORMS = (SignatureForm.KT, SignatureForm.TL, SignatureForm.TUQ)
+
+
+def absence_delegates_for(*, user: Any) -> QuerySet[User]:
+    """Who may take `user`'s tasks while away: an active colleague of one of their organizations holding, there, a
+    role that can do the steps of each of `user`'s roles in it; never `user`. Two queries."""
+    posts = list(Membership.objects.filter(user=user, is_active=True).values_list("organization_id", "role"))
+    by_organization: dict[int, set[str]] = {}
+    for organization_id, role in posts:
+        by_organization.setdefault(organization_id, set()).add(role)
+    allowed = Q(pk__in=[])
+    for organization_id, roles in by_organization.items():
+        fitting = Membership.objects.filter(organization_id=organization_id, is_active=True)
+        for role in roles:  # a colleague who can do every one of my steps there
+            fitting = fitting.filter(
+                user__in=Membership.objects.filter(
+                    organization_id=organization_id, is_active=True, role__in=STAND_IN_ROLES[Role(role)]
+                ).values("user_id")
+            )
+        allowed |= Q(pk__in=fitting.values("user_id"))
+    return (
+        User.objects.filter(allowed, is_active=True)
+        .exclude(pk=user.pk)
+        .exclude(username=anonymous_username())
+        .order_by("full_name", "pk")
+    )
+
+
+def headed_organizations(*, user: Any) -> list[Organization]:
+    """The organizations `user` heads: where they may give others a signature form."""
+    return list(
+        Organization.objects.filter(
+            memberships__user=user, memberships__role=Role.HEAD, memberships__is_active=True
+        ).distinct()
+    )
+
+
+def delegations_of(*, user: Any) -> tuple[list[Delegation], list[Delegation]]:
+    """The delegations `user` received (the forms they hold, with periods) and those they gave. Two queries."""
+    related = ("organization", "delegate", "principal")
+    received = list(
+        Delegation.objects.filter(delegate=user)
+        .select_related(*related)
+        .prefetch_related("document_types")
+        .order_by("-valid_from", "pk")
+    )
+    given = list(
+        Delegation.objects.filter(principal=user)
+        .select_related(*related)
+        .prefetch_related("document_types")
+        .order_by("-valid_from", "pk")
+    )
+    return received, given

@@ -6,8 +6,10 @@ every step through receiving.actions → documents.services; errors in the `{cod
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -18,7 +20,7 @@ from core.api import ApiErrorsMixin, IdRelatedField, Pagination, id_field, pagin
 from documents import limits
 from documents.dates import vn_today
 from documents.errors import NotFound, PermissionDenied
-from documents.models import Delivery, DeliveryEvent, IncomingDocument, Register
+from documents.models import ArrivalCheck, Delivery, DeliveryEvent, IncomingDocument, Register, SignatureVerdict
 from documents.selectors import (
     RECEIVING_BOXES,
     delivery_get_for_receiver,
@@ -29,6 +31,7 @@ from documents.selectors import (
 )
 from organizations.models import Unit, User
 from receiving import actions
+from workflow.deadlines import deadline_state, open_deadline_of, with_deadlines
 
 ERRORS = {
     400: OpenApiResponse(description="validation_error: dữ liệu không hợp lệ"),
@@ -90,6 +93,8 @@ class ArrivalSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display")
     exchange_code = serializers.CharField()
     incoming = serializers.SerializerMethodField()
+    due_at = serializers.SerializerMethodField(help_text="Hạn của bước đang chờ (tiếp nhận, phân công, xử lý).")
+    deadline_state = serializers.SerializerMethodField(help_text="overdue (quá hạn), due_soon (sắp đến hạn) hoặc rỗng.")
 
     class Meta:
         model = Delivery
@@ -112,7 +117,17 @@ class ArrivalSerializer(serializers.ModelSerializer):
             "status_at",
             "note",
             "incoming",
+            "due_at",
+            "deadline_state",
         ]
+
+    def get_due_at(self, delivery: Delivery) -> dt.datetime | None:
+        return getattr(delivery, "due_at", None)
+
+    def get_deadline_state(self, delivery: Delivery) -> str:
+        return deadline_state(
+            due_at=getattr(delivery, "due_at", None), remind_at=getattr(delivery, "remind_at", None), now=timezone.now()
+        )
 
     @extend_schema_field(IncomingSerializer(allow_null=True))
     def get_incoming(self, delivery: Delivery) -> dict[str, Any] | None:
@@ -130,13 +145,42 @@ class DeliveryStepSerializer(serializers.ModelSerializer):
         fields = ["status", "exchange_code", "at", "actor", "note"]
 
 
+@extend_schema_serializer(component_name="ArrivalSigner")
+class ArrivalSignerSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    organization = serializers.CharField()
+    signing_time = serializers.DateTimeField(allow_null=True)
+    issuer = serializers.CharField(help_text="Tổ chức cấp chứng thư số của người ký.")
+    intact = serializers.BooleanField()
+    trusted = serializers.BooleanField()
+    modification_level = serializers.CharField(allow_null=True)
+
+
+@extend_schema_serializer(component_name="ArrivalSignatureCheck")
+class ArrivalCheckSerializer(serializers.ModelSerializer):
+    """The signature check of one PDF of the arrival (signing.arrivals): valid, untrusted, modified, unsigned."""
+
+    verdict = serializers.ChoiceField(choices=SignatureVerdict.choices)
+    verdict_display = serializers.CharField(source="get_verdict_display")
+    signers = ArrivalSignerSerializer(many=True)
+
+    class Meta:
+        model = ArrivalCheck
+        fields = ["file_name", "sha256", "verdict", "verdict_display", "reason", "summary", "signers", "checked_at"]
+
+
 @extend_schema_serializer(component_name="ArrivalDetailOutput")
 class ArrivalDetailSerializer(ArrivalSerializer):
     history = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
+    signature_checks = serializers.SerializerMethodField()
 
     class Meta(ArrivalSerializer.Meta):
-        fields = [*ArrivalSerializer.Meta.fields, "history", "actions"]
+        fields = [*ArrivalSerializer.Meta.fields, "history", "actions", "signature_checks"]
+
+    @extend_schema_field(ArrivalCheckSerializer(many=True))
+    def get_signature_checks(self, delivery: Delivery) -> list[dict[str, Any]]:
+        return ArrivalCheckSerializer(delivery.document.signature_checks.order_by("pk"), many=True).data
 
     @extend_schema_field(DeliveryStepSerializer(many=True))
     def get_history(self, delivery: Delivery) -> list[dict[str, Any]]:
@@ -165,13 +209,15 @@ class ArrivalListApi(ApiErrorsMixin, APIView):
     @extend_schema(parameters=[FilterSerializer], responses={200: ArrivalSerializer(many=True), 400: ERRORS[400]})
     def get(self, request: Request) -> Response:
         box = _query(self.FilterSerializer, request)["box"]
-        return paginated(self, request, receiving_box(user=request.user, box=box), ArrivalSerializer)
+        rows = with_deadlines(receiving_box(user=request.user, box=box), box=box)
+        return paginated(self, request, rows, ArrivalSerializer)
 
 
 class ArrivalDetailApi(ApiErrorsMixin, APIView):
     @extend_schema(responses={200: ArrivalDetailSerializer, 404: ERRORS[404]})
     def get(self, request: Request, pk: int) -> Response:
         delivery = _detail(request.user, pk)
+        delivery.due_at, delivery.remind_at = open_deadline_of(delivery)
         return Response(ArrivalDetailSerializer(delivery, context={"user": request.user}).data)
 
 

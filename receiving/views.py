@@ -13,13 +13,15 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.converters import MAX_ID
 from documents.dates import vn_today
-from documents.errors import DomainError, NotFound, ValidationFailed
-from documents.models import Delivery, Register
+from documents.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from documents.models import Delivery, Document, Register
 from documents.selectors import (
     delivery_get_for_receiver,
     delivery_history,
@@ -28,8 +30,12 @@ from documents.selectors import (
     register_organizations,
     visible_documents,
 )
-from receiving import actions
+from receiving import actions, uploads
 from receiving.context_processors import counts_for
+from receiving.forms import ArrivalForm, UploadForm, initial_values
+from receiving.intake import possible_duplicates, read_upload, receiving_organizations, register_arrival
+from workflow.deadlines import deadline_state, with_deadlines
+from workflow.desk import error_message, fragment, wants_fragment
 
 PAGE_SIZE = 25
 BOXES = (
@@ -54,10 +60,12 @@ DONE_MESSAGES = {
 
 
 def _error_page(request: HttpRequest, error: DomainError, *, back: str = "") -> HttpResponse:
+    if wants_fragment(request):  # an action sent in place (workflow/static/workflow/desk.js): beside the form
+        return fragment(request, error_message(error), ok=False, status=error.http_status)
     return render(
         request,
         "workflow/error.html",
-        {"error": error, "back": back or reverse("receiving:arrivals")},
+        {"error": error, "message": error_message(error), "back": back or reverse("receiving:arrivals")},
         status=error.http_status,
     )
 
@@ -77,6 +85,18 @@ def _date(value: str | None) -> dt.date | None:
         raise ValidationFailed("Hạn xử lý không đúng định dạng ngày.", details={"field": "deadline"}) from None
 
 
+def signature_checks_shown(document: Document) -> list[dict[str, Any]]:
+    """The signature checks of the arrival's PDFs (signing.arrivals), with the signing times as datetimes."""
+    shown = []
+    for check in document.signature_checks.order_by("pk"):
+        signers = [
+            signer | {"signed_at": dt.datetime.fromisoformat(time) if (time := signer.get("signing_time")) else None}
+            for signer in check.signers
+        ]
+        shown.append({"check": check, "signers": signers})
+    return shown
+
+
 def _delivery(request: HttpRequest, pk: int) -> Delivery:
     delivery = delivery_get_for_receiver(user=request.user, pk=pk)
     if delivery is None:
@@ -90,9 +110,18 @@ def arrivals(request: HttpRequest) -> HttpResponse:
     box = request.GET.get("box", "arrivals")
     if box not in dict(BOXES):
         box = "arrivals"
-    page = Paginator(receiving_box(user=request.user, box=box), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = with_deadlines(receiving_box(user=request.user, box=box), box=box)  # soonest deadline first
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    for delivery in page.object_list:
+        delivery.deadline_state = deadline_state(due_at=delivery.due_at, remind_at=delivery.remind_at, now=now)
     counts = counts_for(request)
-    context = {"boxes": [(code, label, counts[code]) for code, label in BOXES], "box": box, "page": page}
+    context = {
+        "boxes": [(code, label, counts[code]) for code, label in BOXES],
+        "box": box,
+        "page": page,
+        "can_receive": receiving_organizations(request.user).exists(),
+    }
     return render(request, "receiving/arrivals.html", context)
 
 
@@ -122,6 +151,7 @@ def arrival(request: HttpRequest, pk: int) -> HttpResponse:
         "units": actions.units_of(delivery) if "assign" in can else [],
         "people": actions.people_of(delivery) if "assign" in can else [],
         "today": vn_today(),
+        "signature_checks": signature_checks_shown(document),
     }
     return render(request, "receiving/arrival.html", context)
 
@@ -154,10 +184,16 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         delivery = actions.perform(delivery=delivery, actor=request.user, action=action, **params)
     except DomainError as error:
         return _error_page(request, error, back=back)
-    messages.success(request, DONE_MESSAGES[action])
-    if delivery_get_for_receiver(user=request.user, pk=pk) is None:  # given back (15): nothing left to show
-        return redirect("receiving:arrivals")
-    return redirect(back)
+    done = _(DONE_MESSAGES[action])
+    gone = delivery_get_for_receiver(user=request.user, pk=pk) is None  # given back (15): nothing left to show
+    if wants_fragment(request):
+        answer = fragment(request, done, ok=True)
+        if gone:
+            messages.success(request, done)
+            answer["X-Location"] = reverse("receiving:arrivals")  # desk.js goes there
+        return answer
+    messages.success(request, done)
+    return redirect("receiving:arrivals" if gone else back)
 
 
 @login_required
@@ -188,3 +224,92 @@ def incoming(request: HttpRequest) -> HttpResponse:
         "page": page,
     }
     return render(request, "receiving/incoming.html", context)
+
+
+# --- "Vào sổ văn bản đến từ tệp / văn bản giấy" (receiving.intake) ------------------------------------------
+
+
+def _receiving_organizations(request: HttpRequest) -> list[Any]:
+    organizations = list(receiving_organizations(request.user))
+    if not organizations:
+        raise PermissionDenied("Chỉ văn thư của cơ quan mới vào sổ văn bản đến.")
+    return organizations
+
+
+def _complete_page(request: HttpRequest, form: ArrivalForm, *, status: int = 200, **context: Any) -> HttpResponse:
+    return render(request, "receiving/receive.html", {"form": form, "step": "complete", **context}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def receive(request: HttpRequest) -> HttpResponse:
+    """Step 1: the file (or none, for paper typed in by hand); its particulars read and shown to complete."""
+    try:
+        organizations = _receiving_organizations(request)
+    except DomainError as error:
+        return _error_page(request, error)
+    if request.method == "GET":
+        if request.GET.get("manual"):
+            form = ArrivalForm(organizations=organizations, initial={"receiver": organizations[0].pk})
+            return _complete_page(request, form)
+        upload_form = UploadForm(organizations=organizations, initial={"receiver": organizations[0].pk})
+        return render(request, "receiving/receive.html", {"upload_form": upload_form, "step": "upload"})
+    upload_form = UploadForm(request.POST, request.FILES, organizations=organizations)
+    error = ""
+    if upload_form.is_valid():
+        upload = upload_form.cleaned_data["file"]
+        data, file_name = upload.read(), upload.name or ""
+        try:
+            intake = read_upload(data, file_name=file_name)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            receiver = upload_form.cleaned_data["receiver"]
+            token = uploads.keep(data, file_name=file_name, user=request.user)
+            initial = initial_values(intake.values) | {"receiver": receiver.pk, "upload": token}
+            form = ArrivalForm(initial=initial, organizations=organizations, unread=tuple(intake.unread))
+            duplicates = possible_duplicates(
+                receiver=receiver, code=intake.values["code"], issue_date=intake.values["issue_date"]
+            )
+            return _complete_page(request, form, intake=intake, duplicates=list(duplicates))
+    context = {"upload_form": upload_form, "step": "upload", "error": error}
+    return render(request, "receiving/receive.html", context, status=400)
+
+
+@login_required
+@require_POST
+def receive_register(request: HttpRequest) -> HttpResponse:
+    """Step 2: the completed particulars → registered with the next incoming number, in one transaction."""
+    try:
+        organizations = _receiving_organizations(request)
+    except DomainError as error:
+        return _error_page(request, error)
+    unread = tuple(name for name in request.POST.getlist("unread") if name.isidentifier())
+    form = ArrivalForm(request.POST, organizations=organizations, unread=unread)
+    if not form.is_valid():
+        return _complete_page(request, form, status=400)
+    token = form.cleaned_data["upload"]
+    pdf, body, file_name = None, "", ""
+    try:
+        if token:
+            kept = uploads.load(token, user=request.user)
+            intake = read_upload(kept.data, file_name=kept.file_name)
+            pdf, body, file_name = (kept.data if intake.kind == "pdf" else None), intake.body, kept.file_name
+        delivery = register_arrival(
+            receiver=form.cleaned_data["receiver"],
+            clerk=request.user,
+            values=form.cleaned_data,
+            pdf=pdf,
+            file_name=file_name,
+            body=body,
+        )
+    except DomainError as error:
+        form.add_error(None, error_message(error))
+        return _complete_page(request, form, status=error.http_status)
+    if token:
+        uploads.discard(token, user=request.user)
+    incoming = delivery.incoming
+    messages.success(
+        request, _("Đã vào sổ văn bản đến số %(number)s/%(year)s.") % {"number": incoming.number, "year": incoming.year}
+    )
+    return redirect("receiving:arrival", pk=delivery.pk)

@@ -250,3 +250,18 @@ def fill_and_seal(
     )
     output = pdf_signer.sign_pdf(writer)
     return output.getvalue()
+
+
+def seal_pdf(pdf: bytes, *, key: DocumentSigner, organization_name: str, reason: str) -> bytes:
+    """The organization's signature on a PDF of its own making (an auditor's certificate): the same key and
+    PAdES profile as `fill_and_seal`, in a new invisible field, certifying that nothing may change after it."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    metadata = signers.PdfSignatureMetadata(
+        field_name=ORGANIZATION_FIELD,
+        certify=True,
+        docmdp_permissions=MDPPerm.NO_CHANGES,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        name=organization_name,
+        reason=reason,
+    )
+    return signers.PdfSigner(metadata, key.pyhanko_signer()).sign_pdf(writer).getvalue()

@@ -13,3 +13,16 @@ def drafting_organizations(*, user: Any) -> list[Any]:
         "organization"
     )
     return sorted({m.organization for m in memberships}, key=lambda o: o.name)
+
+
+def check_sign(*, user: Any, document: Any) -> None:
+    """Who may sign this document now: the signer named on it, while it awaits the signature (the sign step's task
+    is theirs alone, workflow.assignment; documents.services.document_sign asks the same again under its lock).
+    The sign page, its page images and signing.services.prepare_signature all ask this one rule."""
+    from documents.errors import InvalidTransition, PermissionDenied
+    from documents.models import Status
+
+    if document.status != Status.AWAITING_SIGNATURE:
+        raise InvalidTransition("Văn bản chưa ở bước chờ ký.", details={"status": document.status})
+    if document.signer_id != getattr(user, "pk", None):
+        raise PermissionDenied("Chỉ người ký được giao mới được ký văn bản.")

@@ -133,6 +133,8 @@ def document_context(document: Document, *, filled: bool, for_pdf: bool) -> dict
     if not filled:
         values = {**values, NUMBER_FIELD: "", DAY_FIELD: "", MONTH_FIELD: ""}
     return {
+        # The bare page shell; the browser's view (signing.views.document_view) puts it in base.html instead.
+        "layout": "signing/_print.html",
         "document": document,
         "for_pdf": for_pdf,
         "font_stack": CSS_FONT_STACK,

@@ -18,6 +18,7 @@ from organizations.models import Role
 from organizations.selectors import has_role
 from signing import pades
 from signing.keys import DocumentSigner, KeyStore
+from signing.permissions import check_sign
 from signing.rendering import YEAR_FIELD, field_values, render_pdf
 
 
@@ -45,11 +46,8 @@ def prepare_signature(
     document = Document.objects.select_related("organization", "doc_type", "signer", "current_version").get(
         pk=document.pk
     )
-    if document.status != Status.AWAITING_SIGNATURE:
-        raise InvalidTransition("Văn bản chưa ở bước chờ ký.", details={"status": document.status})
-    if document.signer_id != getattr(actor, "pk", None):
-        # Checked again by document_sign; checked here so no one else's key ever signs this PDF.
-        raise PermissionDenied("Chỉ người ký được giao mới được ký văn bản.")
+    # Checked again by document_sign; checked here so no one else's key ever signs this PDF.
+    check_sign(user=actor, document=document)
     key = signer_backend or KeyStore().for_user(actor)
     return signed_pdf_for_document(document=document, key=key), document.current_version_id
 

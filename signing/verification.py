@@ -78,6 +78,29 @@ class UnreadablePdf(ValidationFailed):
     default_message = "Không đọc được tệp PDF (tệp hỏng hoặc không phải PDF)."
 
 
+# The parts of a certificate's name, in the reader's language (asn1crypto's human_friendly is English only).
+NAME_PART_LABELS = {
+    "common_name": gettext_lazy("Tên"),
+    "organization_name": gettext_lazy("Tổ chức"),
+    "organizational_unit_name": gettext_lazy("Đơn vị"),
+    "locality_name": gettext_lazy("Địa phương"),
+    "state_or_province_name": gettext_lazy("Tỉnh, thành phố"),
+    "country_name": gettext_lazy("Quốc gia"),
+    "email_address": gettext_lazy("Thư điện tử"),
+    "serial_number": gettext_lazy("Mã định danh"),
+    "title": gettext_lazy("Chức danh"),
+}
+
+
+def name_parts(name: asn1_x509.Name) -> list[tuple[str, str]]:
+    """(label, value) of each part of a certificate's subject or issuer, labels translated when shown."""
+    parts = []
+    for key, value in name.native.items():
+        label = NAME_PART_LABELS.get(key, key.replace("_", " "))
+        parts.append((label, ", ".join(map(str, value)) if isinstance(value, list) else str(value)))
+    return parts
+
+
 @dataclass
 class CertificateInfo:
     subject: str
@@ -85,6 +108,9 @@ class CertificateInfo:
     serial: str
     valid_from: dt.datetime
     valid_until: dt.datetime
+    # For the page (templates/signing/verify.html): Chủ thể / Nhà cung cấp part by part, labels in the UI's language.
+    subject_parts: list[tuple[str, str]] = field(default_factory=list)
+    issuer_parts: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -191,6 +217,8 @@ def _certificate_info(cert: asn1_x509.Certificate) -> CertificateInfo:
         serial=format(cert.serial_number, "x"),
         valid_from=validity["not_before"].native,
         valid_until=validity["not_after"].native,
+        subject_parts=name_parts(cert.subject),
+        issuer_parts=name_parts(cert.issuer),
     )
 
 

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from documents.errors import DomainError
+from documents.dates import vn_today
+from documents.errors import DomainError, InvalidTransition
 from documents.importer import PlanParseError, import_draft, parse_plan
-from documents.models import ArtifactKind, Document, DocumentArtifact
+from documents.models import ArtifactKind, Document, DocumentArtifact, DocumentType
 from documents.selectors import document_get_visible
+from organizations.selectors import eligible_signers, may_sign_with, signature_forms_for
 from signing.forms import ImportPlanForm, VerifyForm
-from signing.permissions import drafting_organizations
-from signing.rendering import render_html, render_pdf
+from signing.permissions import check_sign, drafting_organizations
+from signing.previews import page_images
+from signing.rendering import document_context, render_pdf
+from signing.titles import title_lines
 from signing.verification import UnreadablePdf, modification_label, verify_pdf
 
 
@@ -28,8 +32,99 @@ def _viewable(request: HttpRequest, pk: int) -> Document:
 
 @login_required
 def document_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The document in its legal layout, inside the site's page (header kept); the same template prints the PDF."""
     document = _viewable(request, pk)
-    return HttpResponse(render_html(document, filled=True))
+    context = document_context(document, filled=True, for_pdf=False) | {"layout": "base.html"}
+    return render(request, "signing/document.html", context)
+
+
+def _signable(request: HttpRequest, pk: int) -> tuple[Document, DomainError | None]:
+    """The document (404 unless visible) and why the person may not sign it now (None: they may). The rule is
+    signing.permissions.check_sign, the one signing.services asks before any key signs."""
+    document = _viewable(request, pk)
+    try:
+        check_sign(user=request.user, document=document)
+    except DomainError as exc:
+        return document, exc
+    return document, None
+
+
+@login_required
+@require_http_methods(["GET"])
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Signing with the document in view: its pages as the PDF prints them, the signature block as it will print,
+    and the confirmation that posts to the sign action (workflow:act) with the version shown."""
+    document, refused = _signable(request, pk)
+    already_signed = isinstance(refused, InvalidTransition) and document.signer_id == request.user.pk
+    if refused is not None and not already_signed:
+        return render(
+            request,
+            "signing/confirm.html",
+            {"document": document, "error": refused.message},
+            status=refused.http_status,
+        )
+    context: dict[str, object] = {
+        "document": document,
+        "already_signed": already_signed,
+        "title_lines": title_lines(document),
+        "signer_name": document.signer.display_name if document.signer_id else "",
+    }
+    if not already_signed:
+        try:
+            context["pages"] = range(1, len(page_images(document)) + 1)
+        except DomainError as exc:  # too long or too slow to lay out: said in words, never a 500
+            context["render_error"] = exc.message
+        context["holds_form"] = may_sign_with(
+            user=request.user,
+            organization=document.organization,
+            form=document.signature_form,
+            doc_type_id=document.doc_type_id,
+            on=vn_today(),
+        )
+    return render(request, "signing/confirm.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def confirm_page(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """One page image of the sign page, for the signer only (the same rule as the page)."""
+    document, refused = _signable(request, pk)
+    if refused is not None:
+        return HttpResponse(refused.message, status=refused.http_status, content_type="text/plain; charset=utf-8")
+    try:
+        pages = page_images(document)
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=exc.http_status, content_type="text/plain; charset=utf-8")
+    if not 1 <= number <= len(pages):
+        raise Http404(_("Không có trang này."))
+    response = HttpResponse(pages[number - 1], content_type="image/png")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@login_required
+@require_http_methods(["GET"])
+def signature_forms(request: HttpRequest) -> JsonResponse:
+    """The drafting page's signature forms for the signer chosen (organizations.selectors.signature_forms_for),
+    asked again when the signer, the type or the organization changes. Only for a drafter of the organization,
+    only about the people who may be named to sign there."""
+    organizations = {str(o.pk): o for o in drafting_organizations(user=request.user)}
+    organization = organizations.get(request.GET.get("organization", ""))
+    signer_id = request.GET.get("signer", "")
+    if organization is None or not signer_id.isdigit():
+        return JsonResponse({"forms": [], "message": _("Chọn cơ quan và người ký để xem thể thức ký.")})
+    signer = eligible_signers(organization_id=organization.pk, drafter_id=request.user.pk).filter(pk=signer_id).first()
+    if signer is None:
+        return JsonResponse({"forms": [], "message": _("Người này không thể được chọn làm người ký.")}, status=404)
+    doc_type_id = request.GET.get("doc_type", "")
+    doc_type = DocumentType.objects.filter(pk=doc_type_id).first() if doc_type_id.isdigit() else None
+    held = signature_forms_for(
+        signer=signer, organization=organization, doc_type_id=doc_type.pk if doc_type else None, on=vn_today()
+    )
+    message = "" if held else _("Người này chưa giữ thể thức ký nào vào hôm nay: chọn người ký khác.")
+    return JsonResponse(
+        {"forms": [{"value": h.form, "label": h.label, "reason": h.reason} for h in held], "message": message}
+    )
 
 
 @login_required
@@ -123,4 +218,6 @@ def import_view(request: HttpRequest) -> HttpResponse:
                     "unresolved": sum(1 for match in matches if not match.resolved),
                 },
             )
-    return render(request, "signing/import.html", {"form": form, "error": error})
+    # A refused file or plan is the client's error: the form again with the message and the choice kept (400).
+    status = 400 if request.method == "POST" else 200
+    return render(request, "signing/import.html", {"form": form, "error": error}, status=status)

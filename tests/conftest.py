@@ -56,6 +56,13 @@ def postgres_only() -> None:
 
 
 @pytest.fixture(autouse=True)
+def outbox_dispatch_in_process(settings) -> None:
+    # With REDIS_URL set (CI's second pass) the outbox would hand events to a Celery worker; tests are about
+    # what happens after commit, in this process. The worker's own test starts one and switches this back.
+    settings.OUTBOX_DISPATCH = "inline"
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings) -> None:
     # Real hashing costs ~0.2 s a user; the tests are about documents, not password storage.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from documents.models import Purpose, Recipient, Status, Urgency
-from tests.factories import Office, advance, make_draft, make_office
+from tests.factories import Office, advance, advance_routed, make_draft, make_office, start_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +155,61 @@ def test_arrivals_and_the_senders_table_speak_english(client: Client, office: Of
     assert "Tình hình gửi văn bản" not in html
     assert "chưa tiếp nhận" not in html
     assert "Dòng nơi nhận" not in html
+
+
+# --- the desk (issue 11 item 11): lang, flashes, in-place messages and domain errors in English ---------------
+
+
+def english_client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def test_the_html_lang_follows_the_active_language(client: Client, office: Office) -> None:
+    client.force_login(office.drafter)
+    assert '<html lang="vi"' in page(client, reverse("workflow:inbox"))
+    assert '<html lang="en"' in page(english_client(office.drafter), reverse("workflow:inbox"))
+
+
+def test_an_english_session_sees_english_flashes_and_in_place_messages(office: Office) -> None:
+    # given a plan in review and the deputy working in English
+    document = advance_routed(start_draft(office), office, to="in_review")
+    client = english_client(office.deputy)
+
+    # when she approves it without JS: the flash on the next page is English
+    answer = client.post(reverse("workflow:act", args=[document.pk]), {"action": "approve", "next": "/inbox/"})
+    html = page(client, answer["Location"])
+    assert "Approved." in html
+    assert "Đã duyệt." not in html
+
+    # when another plan is returned in place without a reason: the error beside the row is English
+    other = advance_routed(start_draft(office, subject="Kế hoạch thứ hai"), office, to="in_review")
+    refused = client.post(
+        reverse("workflow:act", args=[other.pk]), {"action": "return"}, headers={"X-Requested-With": "fetch"}
+    )
+    assert refused.status_code == 400
+    assert "Returning a document needs a comment." in refused.content.decode()
+
+
+def test_domain_errors_on_the_error_page_are_english(office: Office) -> None:
+    # given a signed plan: approving it again has no step waiting (a message built from the state's label)
+    document = advance_routed(start_draft(office), office, to="signed")
+    answer = english_client(office.deputy).post(reverse("workflow:act", args=[document.pk]), {"action": "approve"})
+    html = answer.content.decode()
+    assert answer.status_code == 409
+    assert '<html lang="en"' in html
+    assert "no step is waiting for this action" in html
+    assert "không có bước nào" not in html
+
+
+def test_the_clerks_one_step_and_the_bulk_confirmation_speak_english(office: Office) -> None:
+    document = advance_routed(start_draft(office), office, to="signed")
+    client = english_client(office.clerk)
+    html = page(client, reverse("workflow:inbox") + "?tab=queue")
+    assert "Number and issue" in html
+    confirm = client.post(reverse("workflow:bulk"), {"action": "register_issue", "document": [document.pk]})
+    html = confirm.content.decode()
+    assert "You are about to do this to the following 1 document:" in html
+    assert "Confirm" in html

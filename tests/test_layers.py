@@ -10,7 +10,22 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ORDER = ("core", "organizations", "audit", "documents", "signing", "notifications", "workflow", "receiving", "config")
+ORDER = (
+    "core",
+    "organizations",
+    "audit",
+    "documents",
+    "signing",
+    "notifications",
+    "workflow",
+    "receiving",
+    "exchange",
+    "personal",
+    "records",
+    "search",
+    "auditors",
+    "config",
+)
 RANK = {app: rank for rank, app in enumerate(ORDER)}
 
 

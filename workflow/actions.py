@@ -32,6 +32,7 @@ from documents.limits import check_comment
 from documents.models import Document, Status
 from documents.permissions import can_view
 from workflow import assignment
+from workflow.deadlines import sync_deadlines
 from workflow.flows import APPROVE, HUMAN_STEPS, MOVING_STEPS, RETURN, SIGN, STEP_STATUS, DocumentFlow, node
 from workflow.models import DocumentProcess, DocumentTask
 
@@ -50,6 +51,8 @@ ACTION_STEPS: dict[str, tuple[str, ...]] = {
     "consult": ("consult",),  # a consulted unit gives its opinion (comment required)
 }
 PROCESS_ACTIONS = ("recall", "cancel")
+# Several steps in one click, each its own audited transition, in this order ("Cấp số và phát hành").
+COMPOUND_ACTIONS: dict[str, tuple[str, ...]] = {"register_issue": ("register", "issue")}
 ACTIONS = (*ACTION_STEPS, *PROCESS_ACTIONS)
 OUTCOMES = {"approve": APPROVE, "return": RETURN, "sign": SIGN}
 
@@ -77,7 +80,9 @@ def start_process(*, document: Document, actor: Any) -> DocumentProcess:
         )
     try:
         with transaction.atomic():
-            return DocumentFlow.start.run(document=document)
+            process = DocumentFlow.start.run(document=document)
+            sync_deadlines(document_ids=[document.pk])  # the draft step's deadline, with the step
+            return process
     except IntegrityError as exc:  # started at the same moment by another request (one process per document)
         raise ConcurrentUpdate() from exc
 
@@ -123,9 +128,16 @@ def may_take(*, task: DocumentTask, actor: Any, document: Document) -> bool:
 def _task_for(*, process: DocumentProcess, document: Document, actor: Any, action: str) -> DocumentTask:
     candidates = open_tasks(process, ACTION_STEPS[action])
     if not candidates:
+        msgid = "Văn bản đang ở trạng thái “%(status)s”: không có bước nào chờ thao tác này."
         raise InvalidTransition(
-            f"Văn bản đang ở trạng thái “{document.get_status_display()}”: không có bước nào chờ thao tác này.",
-            details={"status": document.status, "action": action},
+            msgid % {"status": document.get_status_display()},
+            # the English at display (workflow.desk.error_message): the msgid and the status' label
+            details={
+                "status": document.status,
+                "action": action,
+                "msgid": msgid,
+                "params": {"status": str(document.get_status_display())},
+            },
         )
     for task in candidates:
         if may_take(task=task, actor=actor, document=document):
@@ -174,6 +186,8 @@ def perform(*, document: Document, actor: Any, action: str, comment: str = "", *
     Raises documents.errors: PermissionDenied (403), NotFound (404), InvalidTransition or ConcurrentUpdate (409),
     ValidationFailed (400).
     """
+    if action in COMPOUND_ACTIONS:
+        return perform_steps(document=document, actor=actor, steps=COMPOUND_ACTIONS[action], comment=comment)
     if action not in ACTIONS:
         raise ValidationFailed(f"Thao tác “{action}” không có.", details={"action": action})
     require_visible(document=document, actor=actor)
@@ -193,6 +207,33 @@ def perform(*, document: Document, actor: Any, action: str, comment: str = "", *
             return _complete(task=task, document=document, actor=actor, action=action, comment=comment, params=params)
     except FlowLockFailed as exc:
         raise ConcurrentUpdate() from exc
+
+
+class PartlyDone(DomainError):
+    """A compound action stopped after some of its steps: what was done stays done (each step is its own
+    transaction), the error of the step that failed is carried with the steps that succeeded."""
+
+    def __init__(self, *, done: tuple[str, ...], error: DomainError, document: Document) -> None:
+        super().__init__(error.message, details={**(error.details or {}), "done": list(done)})
+        self.code, self.http_status = error.code, error.http_status
+        self.done, self.error, self.document = done, error, document
+
+
+def perform_steps(*, document: Document, actor: Any, steps: tuple[str, ...], comment: str = "") -> Document:
+    """Several steps of the flow one after the other, e.g. register then issue: the clerk's one click where
+    nothing needs to be chosen. Each step is `perform` (its own lock, transaction and audit event), so the
+    sealed PDF of "issue" is rendered after the number exists and outside any lock (DESIGN §6). A failure
+    after the first step raises PartlyDone: the document keeps its number and waits at the next step."""
+    done: list[str] = []
+    for step in steps:
+        try:
+            document = perform(document=document, actor=actor, action=step, comment=comment if not done else "")
+        except DomainError as error:
+            if not done:
+                raise
+            raise PartlyDone(done=tuple(done), error=error, document=document) from error
+        done.append(step)
+    return document
 
 
 def _prepare_pdf(*, document: Document, actor: Any, action: str, params: dict[str, Any]) -> None:
@@ -238,6 +279,7 @@ def _complete(
         raise InvalidTransition("Quy trình và trạng thái văn bản không khớp.", details={"step": step})
     task.data = {**(task.data or {}), "outcome": OUTCOMES.get(action, action), "comment": comment.strip()}
     activation.execute()
+    sync_deadlines(document_ids=[document.pk])  # this step's row closed, the next steps' opened, in one transaction
     return updated
 
 
@@ -268,6 +310,7 @@ def _perform_on_process(
                 process.refresh_from_db()
                 process.data = {**(process.data or {}), "outcome": updated.status}
                 process.save(update_fields=["data"])
+            sync_deadlines(document_ids=[document.pk])
             return updated
     except FlowLockFailed as exc:
         raise ConcurrentUpdate() from exc
@@ -292,6 +335,17 @@ def bulk_perform(*, documents: Iterable[Document], actor: Any, action: str, comm
     for document in documents:
         try:
             updated = perform(document=document, actor=actor, action=action, comment=comment)
+        except PartlyDone as exc:
+            results.append(
+                BulkResult(
+                    document.pk,
+                    ok=False,
+                    status=exc.document.status,
+                    code=exc.code,
+                    message=exc.message,
+                    http_status=exc.http_status,
+                )
+            )
         except DomainError as exc:
             results.append(
                 BulkResult(document.pk, ok=False, code=exc.code, message=exc.message, http_status=exc.http_status)

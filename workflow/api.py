@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils import timezone
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
@@ -40,9 +41,10 @@ from documents.models import (
     Status,
     Urgency,
 )
-from organizations.models import Organization, RecipientGroup, SignatureForm, Unit, User
+from organizations.models import ORGAN_CODE_PATTERN, Organization, RecipientGroup, SignatureForm, Unit, User
 from workflow import actions as flow_actions
 from workflow import selectors as flow_selectors
+from workflow.deadlines import deadline_state
 
 ACTIONS = ("submit", "approve", "return", "sign", "register", "issue", "archive", "recall", "cancel")
 BULK_ACTIONS = ("approve", "return", "sign", "register", "issue")
@@ -137,6 +139,7 @@ class RecipientOutputSerializer(serializers.ModelSerializer):
             "person",
             "group",
             "email",
+            "organ_code",
         ]
 
 
@@ -169,7 +172,8 @@ class DocumentDetailOutputSerializer(DocumentOutputSerializer):
 
 class RecipientInputSerializer(serializers.Serializer):
     """One "Nơi nhận" line: at most one of organization, unit, person, group (ids from
-    GET /organizations/{id}/recipient-choices/), or none for an outside body, with an e-mail where it is reached so.
+    GET /organizations/{id}/recipient-choices/), or none for an outside body, with an e-mail where it is reached
+    so and an organ code (OrganId) where the exchange reaches it.
     `display_name` is the printed text; empty, it is the directory's name. The service checks the rest."""
 
     display_name = serializers.CharField(
@@ -181,6 +185,15 @@ class RecipientInputSerializer(serializers.Serializer):
     person = IdRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
     group = IdRelatedField(queryset=RecipientGroup.objects.all(), required=False, allow_null=True)
     email = serializers.EmailField(required=False, allow_blank=True, default="", max_length=254)
+    organ_code = serializers.RegexField(
+        ORGAN_CODE_PATTERN,
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=13,
+        help_text="Mã định danh điện tử (OrganId) của nơi ngoài hệ thống nhận qua trục liên thông: 000.00.12.H41.",
+        error_messages={"invalid": "Mã định danh có dạng 000.00.12.H41."},
+    )
 
 
 @extend_schema_field({"type": "string", "enum": [code for code, _, _ in DOCUMENT_TYPES]})
@@ -484,6 +497,7 @@ class DeliveryOutputSerializer(serializers.ModelSerializer):
     exchange_code = serializers.CharField()
     incoming_number = serializers.IntegerField(allow_null=True)
     email = serializers.CharField(source="recipient.email")
+    organ_code = serializers.CharField(source="recipient.organ_code")
     history = DeliveryEventOutputSerializer(source="events", many=True)
 
     class Meta:
@@ -498,6 +512,7 @@ class DeliveryOutputSerializer(serializers.ModelSerializer):
             "unit",
             "person",
             "email",
+            "organ_code",
             "status",
             "status_display",
             "exchange_code",
@@ -587,10 +602,17 @@ class InboxApi(ApiErrorsMixin, APIView):
         created = serializers.DateTimeField()
         finished = serializers.DateTimeField(allow_null=True)
         is_overdue = serializers.BooleanField()
+        due_at = serializers.DateTimeField(allow_null=True, help_text="Hạn của bước (workflow.deadlines).")
+        deadline_state = serializers.SerializerMethodField(
+            help_text="overdue (quá hạn), due_soon (sắp đến hạn) hoặc rỗng."
+        )
         document = InboxDocumentSerializer()
 
         def get_step_title(self, obj: Any) -> str:
             return str(obj.flow_task.task_title) if obj.flow_task else ""
+
+        def get_deadline_state(self, obj: Any) -> str:
+            return deadline_state(due_at=obj.due_at, remind_at=obj.remind_at, now=self.context["now"])
 
     @extend_schema(
         operation_id="inbox_list",
@@ -601,4 +623,4 @@ class InboxApi(ApiErrorsMixin, APIView):
         filters = _query(self.FilterSerializer, request)
         filters["doc_type"] = filters.pop("type", None)
         rows = flow_selectors.inbox_for(user=request.user, **filters)
-        return paginated(self, request, rows, self.OutputSerializer)
+        return paginated(self, request, rows, self.OutputSerializer, now=timezone.now())

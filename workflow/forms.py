@@ -9,10 +9,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from documents import limits
+from documents.dates import vn_today
 from documents.importer import parse_recipient_line
 from documents.models import Confidentiality, DocumentType, Purpose, Urgency
-from organizations.models import Organization, SignatureForm, User
-from organizations.selectors import eligible_signers, recipient_choices
+from organizations.models import ORGAN_CODE_PATTERN, Organization, SignatureForm, User
+from organizations.selectors import HeldForm, eligible_signers, recipient_choices, signature_forms_for
 
 
 class DraftForm(forms.Form):
@@ -68,6 +69,31 @@ class DraftForm(forms.Form):
         self.fields["signer"].label_from_instance = lambda user: user.display_name
         if len(organizations) == 1:
             self.fields["organization"].initial = organizations[0].pk
+        self.held_forms = self._held_forms()
+        if self.held_forms is not None:
+            # Only the forms the chosen signer holds are shown (the reasons beside them); validation still knows
+            # every form, so one not held gets clean()'s message that says why, not "not a valid choice".
+            self.fields["signature_form"].widget.choices = [(h.form, h.label) for h in self.held_forms]
+
+    def _chosen(self, name: str) -> Any:
+        """The organization, signer or type the page shows as chosen (posted, else initial), or None."""
+        raw = self.data.get(name) if self.is_bound else None
+        if raw in (None, ""):
+            raw = self.initial.get(name, self.fields[name].initial)
+        try:
+            return self.fields[name].queryset.filter(pk=getattr(raw, "pk", raw)).first() if raw else None
+        except (TypeError, ValueError):
+            return None
+
+    def _held_forms(self) -> list[HeldForm] | None:
+        """organizations.selectors.signature_forms_for for the signer on the page, today; None before one is chosen."""
+        organization, signer = self._chosen("organization"), self._chosen("signer")
+        if organization is None or signer is None:
+            return None
+        doc_type = self._chosen("doc_type")
+        return signature_forms_for(
+            signer=signer, organization=organization, doc_type_id=doc_type.pk if doc_type else None, on=vn_today()
+        )
 
     def clean_recipients(self) -> list[dict[str, str]]:
         lines = [line for line in self.cleaned_data["recipients"].splitlines() if line.strip(" -;")]
@@ -81,6 +107,7 @@ class DraftForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        self._check_signature_form(cleaned)
         if "recipients" not in cleaned:
             return cleaned
         rows = [row.line() for row in self.rows.forms if row.is_bound and row.is_valid() and row.line()]
@@ -90,6 +117,28 @@ class DraftForm(forms.Form):
         elif len(cleaned["recipients"]) > limits.RECIPIENTS_MAX:
             self.add_error("recipients", _("Nhiều quá %(count)s dòng.") % {"count": limits.RECIPIENTS_MAX})
         return cleaned
+
+    def _check_signature_form(self, cleaned: dict[str, Any]) -> None:
+        """A form the signer does not hold today is refused here, at save, not at the signer's last click."""
+        signer, organization, form = cleaned.get("signer"), cleaned.get("organization"), cleaned.get("signature_form")
+        if signer is None or organization is None or not form:
+            return
+        doc_type = cleaned.get("doc_type")
+        held = signature_forms_for(
+            signer=signer, organization=organization, doc_type_id=doc_type.pk if doc_type else None, on=vn_today()
+        )
+        if any(h.form == form for h in held):
+            return
+        message = _("%(name)s không giữ thể thức ký “%(form)s” vào ngày %(day)s.") % {
+            "name": signer.display_name,
+            "form": SignatureForm(form).label,
+            "day": vn_today().strftime("%d/%m/%Y"),
+        }
+        if held:
+            message += " " + _("Có thể chọn: %(forms)s.") % {"forms": ", ".join(h.label for h in held)}
+        else:
+            message += " " + _("Người này chưa giữ thể thức ký nào: chọn người ký khác.")
+        self.add_error("signature_form", message)
 
     def clean_legal_bases(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["legal_bases"].splitlines() if line.strip()]
@@ -138,6 +187,13 @@ class RecipientRowForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Mục đích"), choices=Purpose.choices, required=False)
     display_name = forms.CharField(label=_("Tên in trên văn bản"), max_length=limits.RECIPIENT_MAX, required=False)
     email = forms.EmailField(label=_("Thư điện tử (nơi ngoài hệ thống)"), required=False, max_length=254)
+    # Sent by the exchange (edXML) when given; documents.services checks its form.
+    organ_code = forms.CharField(
+        label=_("Mã định danh liên thông (nơi ngoài hệ thống)"),
+        required=False,
+        max_length=13,
+        widget=forms.TextInput(attrs={"placeholder": "000.00.12.H41", "pattern": ORGAN_CODE_PATTERN.strip("^$")}),
+    )
 
     def __init__(self, *args: Any, targets: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -151,7 +207,11 @@ class RecipientRowForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if cleaned.get("target") == OUTSIDE and not cleaned.get("display_name") and cleaned.get("email"):
+        if (
+            cleaned.get("target") == OUTSIDE
+            and not cleaned.get("display_name")
+            and (cleaned.get("email") or cleaned.get("organ_code"))
+        ):
             self.add_error("display_name", _("Ghi tên nơi nhận ngoài hệ thống."))
         return cleaned
 
@@ -165,6 +225,7 @@ class RecipientRowForm(forms.Form):
             "display_name": name,
             "purpose": self.cleaned_data.get("purpose", ""),
             "email": self.cleaned_data.get("email", ""),
+            "organ_code": self.cleaned_data.get("organ_code", "").strip(),
         }
         if target != OUTSIDE:
             kind, _colon, pk = target.partition(":")
@@ -187,7 +248,15 @@ def recipient_rows(document: Any) -> list[dict[str, Any]]:
             ),
             OUTSIDE,
         )
-        rows.append({"target": target, "purpose": line.purpose, "display_name": line.display_name, "email": line.email})
+        rows.append(
+            {
+                "target": target,
+                "purpose": line.purpose,
+                "display_name": line.display_name,
+                "email": line.email,
+                "organ_code": line.organ_code,
+            }
+        )
     return rows
 
 

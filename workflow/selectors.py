@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import BooleanField, Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
-from documents.dates import vn_today
 from documents.models import Urgency
 from organizations.models import Membership, Role
 from workflow.assignment import CONSULT_STEP, QUEUE_ROLES
+from workflow.deadlines import task_deadline_annotations
 from workflow.flows import HUMAN_STEPS, STEP_STATUS, node
 from workflow.models import DocumentProcess, DocumentTask
 
@@ -22,10 +23,10 @@ KINDS = ("assigned", "queue", "submitted", "done")
 DOC = "process__documentprocess__document"
 URGENCY_RANK = {Urgency.NORMAL: 0, Urgency.KHAN: 1, Urgency.THUONG_KHAN: 2, Urgency.HOA_TOC: 3}
 ORDERINGS = {
-    # soonest deadline first (none last), the most urgent first among equals
-    "deadline": (F("deadline").asc(nulls_last=True), "-urgency_rank", "created", "pk"),
-    "-deadline": (F("deadline").desc(nulls_last=True), "-urgency_rank", "created", "pk"),
-    "urgency": ("-urgency_rank", F("deadline").asc(nulls_last=True), "created", "pk"),
+    # soonest step deadline first (none last), the most urgent first among equals
+    "deadline": (F("due_at").asc(nulls_last=True), "-urgency_rank", "created", "pk"),
+    "-deadline": (F("due_at").desc(nulls_last=True), "-urgency_rank", "created", "pk"),
+    "urgency": ("-urgency_rank", F("due_at").asc(nulls_last=True), "created", "pk"),
     "created": ("created", "pk"),
     "-created": ("-created", "-pk"),
 }
@@ -36,7 +37,6 @@ def _pk(value: Any) -> Any:
 
 
 def _base() -> QuerySet[DocumentTask]:
-    today = vn_today()
     return DocumentTask.objects.select_related(
         "owner",
         "process",
@@ -51,11 +51,7 @@ def _base() -> QuerySet[DocumentTask]:
         doc_status=F(f"{DOC}__status"),
         organization_id=F(f"{DOC}__organization_id"),
         doc_type_id=F(f"{DOC}__doc_type_id"),
-        is_overdue=Case(
-            When(Q(**{f"{DOC}__deadline__lt": today}), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
+        **task_deadline_annotations(timezone.now()),
         urgency_rank=Case(
             *(When(Q(**{f"{DOC}__urgency": code}), then=Value(rank)) for code, rank in URGENCY_RANK.items()),
             default=Value(0),
@@ -128,8 +124,9 @@ def inbox_for(
 
     `row.document` (with organization, doc_type, drafter, drafting_unit), `row.owner`, `row.flow_task` (the
     step; `row.step` its name, `row.flow_task.task_title` its Vietnamese title), and the annotations
-    `document_id`, `urgency`, `deadline`, `is_overdue` (deadline before today in Asia/Ho_Chi_Minh), `doc_status`,
-    `organization_id`, `doc_type_id`, `urgency_rank`.
+    `document_id`, `urgency`, `deadline` (the document's hạn xử lý), `due_at` and `remind_at` (the step's own
+    deadline and when it becomes "sắp đến hạn", workflow.deadlines), `is_overdue` (an open step past `due_at`),
+    `doc_status`, `organization_id`, `doc_type_id`, `urgency_rank`. The default order is `due_at`, soonest first.
 
     kind: "assigned" (open tasks assigned to the user), "queue" (unassigned tasks of their roles' queues in their
     organizations), "submitted" (documents they drafted: each one's current step, or its last one when finished),

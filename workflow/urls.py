@@ -1,7 +1,7 @@
 from django.urls import path
 
 import core.converters  # noqa: F401  (registers <id:…>)
-from workflow import views, views_links
+from workflow import views, views_links, views_versions
 
 app_name = "workflow"
 
@@ -20,6 +20,20 @@ urlpatterns = [
     path("flow/deliveries/<id:pk>/reply/", views_links.reply, name="reply"),
     path("flow/documents/<id:pk>/remind/", views.remind, name="remind"),
     path("flow/documents/<id:pk>/deliveries/", views.deliveries_fragment, name="deliveries"),
+    path("flow/documents/<id:pk>/versions/", views_versions.versions, name="versions"),
+    path("flow/documents/<id:pk>/diff/", views_versions.diff, name="diff"),
+    path("flow/documents/<id:pk>/attachments/", views_versions.attachment_upload, name="attach"),
+    path("flow/documents/<id:pk>/step-comment/", views_versions.step_comment, name="step-comment"),
+    path(
+        "flow/documents/<id:pk>/attachments/<id:attachment_pk>/",
+        views_versions.attachment_download,
+        name="attachment",
+    ),
+    path(
+        "flow/documents/<id:pk>/attachments/<id:attachment_pk>/remove/",
+        views_versions.attachment_delete,
+        name="attachment-remove",
+    ),
     path("flow/tasks/<id:task_pk>/", views.task_detail, name="task"),
     path("flow/tasks/<id:task_pk>/claim/", views.claim, name="claim"),
     path("flow/tasks/<id:task_pk>/reassign/", views.reassign, name="reassign"),

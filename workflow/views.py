@@ -15,8 +15,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.converters import MAX_ID
@@ -27,6 +28,8 @@ from documents.selectors import deliveries_of, document_get_visible, visible_doc
 from documents.services import deliveries_remind, may_remind
 from organizations.models import Membership, Organization, Unit, User
 from workflow import actions, assignment
+from workflow.deadlines import deadline_state
+from workflow.desk import error_message, fragment, wants_fragment
 from workflow.forms import DraftForm, recipient_rows
 from workflow.links import links_context
 from workflow.models import DocumentTask
@@ -50,6 +53,12 @@ ONE_CLICK = {
     "register": ("register", gettext_noop("Cấp số")),
     "issue": ("issue", gettext_noop("Phát hành")),
 }
+# In the inbox, the clerk's one step where nothing needs to be chosen: the number, then the sending (two audited
+# steps, workflow.actions.perform_steps). The document page keeps the two apart.
+INBOX_ONE_CLICK = {**ONE_CLICK, "register": ("register_issue", gettext_noop("Cấp số và phát hành"))}
+# Steps of a role's queue that one click takes and does (workflow.actions.may_take assigns them on the way);
+# the others (archive: a dossier to choose; a consultation: an opinion to write) are claimed first.
+QUEUE_ONE_CLICK = ("register", "issue")
 RETURNABLE = ("unit_review", "review", "sign", "sign_kt")
 TASK_STATUS_LABELS = {
     "NEW": gettext_noop("Chờ nhận"),
@@ -59,16 +68,57 @@ TASK_STATUS_LABELS = {
     "CANCELED": gettext_noop("Đã hủy"),
     "ERROR": gettext_noop("Lỗi"),
 }
-BULK_ACTIONS = {"approve": ("unit_review", "review"), "sign": ("sign", "sign_kt")}
+BULK_ACTIONS = {
+    "approve": ("unit_review", "review"),
+    "sign": ("sign", "sign_kt"),
+    "register_issue": ("register",),
+    "issue": ("issue",),
+}
+BULK_LABELS = {
+    "approve": gettext_noop("Duyệt các văn bản đã chọn"),
+    "sign": gettext_noop("Ký các văn bản đã chọn"),
+    "register_issue": gettext_noop("Cấp số và phát hành các văn bản đã chọn"),
+    "issue": gettext_noop("Phát hành các văn bản đã chọn"),
+}
+# Legally binding or sent outside: the list being acted on is shown first and confirmed.
+BULK_CONFIRM = ("sign", "register_issue", "issue")
+# What a person sees after a step in place (and in the flash without JS), by action.
+DONE_MESSAGES = {
+    "submit": gettext_noop("Đã trình duyệt."),
+    "approve": gettext_noop("Đã duyệt."),
+    "return": gettext_noop("Đã trả lại cho người soạn thảo."),
+    "sign": gettext_noop("Đã ký."),
+    "register": gettext_noop("Đã cấp số."),
+    "register_issue": gettext_noop("Đã cấp số và phát hành."),
+    "issue": gettext_noop("Đã phát hành."),
+    "archive": gettext_noop("Đã lưu hồ sơ."),
+    "recall": gettext_noop("Đã thu hồi."),
+    "cancel": gettext_noop("Đã hủy."),
+    "consult": gettext_noop("Đã gửi ý kiến."),
+}
 
 
 def _error_page(request: HttpRequest, error: DomainError) -> HttpResponse:
+    if wants_fragment(request):  # beside the row; the rest of the page stays
+        return fragment(request, error_message(error), ok=False, status=error.http_status)
     return render(
         request,
         "workflow/error.html",
-        {"error": error, "back": _next_url(request, default=reverse("workflow:inbox"))},
+        {
+            "error": error,
+            "message": error_message(error),
+            "back": _next_url(request, default=reverse("workflow:inbox")),
+        },
         status=error.http_status,
     )
+
+
+def _done(request: HttpRequest, message: str, *, next_url: str) -> HttpResponse:
+    """After a step: the message beside the row (fetch) or a flash and the page again (a plain form)."""
+    if wants_fragment(request):
+        return fragment(request, message, ok=True)
+    messages.success(request, message)
+    return redirect(next_url)
 
 
 def _next_url(request: HttpRequest, *, default: str) -> str:
@@ -120,10 +170,19 @@ def inbox(request: HttpRequest) -> HttpResponse:
     ordering = "-created" if kind == "done" else "deadline"
     rows = inbox_for(user=request.user, kind=kind, ordering=ordering, **filters)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
     for row in page.object_list:
-        row.one_click = ONE_CLICK.get(row.step) if kind == "assigned" else None
+        state = deadline_state(due_at=row.due_at, remind_at=row.remind_at, now=now)
+        row.deadline_state = "" if kind == "done" else state
+        takes_at_once = kind == "assigned" or (kind == "queue" and row.step in QUEUE_ONE_CLICK)
+        row.one_click = INBOX_ONE_CLICK.get(row.step) if takes_at_once else None
         row.returnable = kind == "assigned" and row.step in RETURNABLE
-        row.bulk_action = next((a for a, steps in BULK_ACTIONS.items() if row.step in steps), None)
+        row.bulk_action = (
+            next((a for a, steps in BULK_ACTIONS.items() if row.step in steps), None) if takes_at_once else None
+        )
+    # The bulk bar offers only what applies to this page's rows for this person (desk.js narrows it further
+    # to the checked rows): a head with only signatures waiting is never offered "Duyệt".
+    bulk_actions = [(a, BULK_LABELS[a]) for a in BULK_ACTIONS if any(r.bulk_action == a for r in page.object_list)]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -141,7 +200,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "assigned": inbox_for(user=request.user, kind="assigned").count(),
             "queue": inbox_for(user=request.user, kind="queue").count(),
         },
-        "bulk": kind == "assigned" and any(row.bulk_action for row in page.object_list),
+        "bulk": bool(bulk_actions),
+        "bulk_actions": bulk_actions,
     }
     return render(request, "workflow/inbox.html", context)
 
@@ -191,7 +251,12 @@ def document_flow(request: HttpRequest, pk: int) -> HttpResponse:
         "history": history,
         "open_tasks": open_tasks,
         "recipients": document.recipients.all(),
-        "dossiers": Dossier.objects.filter(organization_id=document.organization_id, is_closed=False),
+        # The archive step offers the open dossiers of the document's year (records: "Danh mục hồ sơ").
+        "dossiers": Dossier.objects.filter(
+            organization_id=document.organization_id,
+            is_closed=False,
+            year=document.issue_date.year if document.issue_date else timezone.localdate().year,
+        ).order_by("code"),
         "consult_units": Unit.objects.filter(organization_id=document.organization_id)
         .exclude(pk=document.drafting_unit_id)
         .order_by("name"),
@@ -223,7 +288,7 @@ def _sender_view(user: Any, document: Document) -> dict[str, Any]:
             "accepted": sum(counts[status] for status in ACCEPTED_STATES),
             "waiting": waiting,
             "refused": counts[DeliveryStatus.REFUSED],
-            "outside": counts[DeliveryStatus.QUEUED] + counts[DeliveryStatus.EMAILED],
+            "outside": counts[DeliveryStatus.QUEUED] + counts[DeliveryStatus.EMAILED] + counts[DeliveryStatus.SENT],
         },
         "filed_copies": list(document.filed_copies.select_related("unit")),
         "can_remind": bool(waiting) and document.status != Status.RECALLED and may_remind(user=user, document=document),
@@ -253,7 +318,7 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
         reminded = deliveries_remind(document=document, actor=request.user)
     except DomainError as error:
         return _error_page(request, error)
-    messages.success(request, f"Đã nhắc {len(reminded)} nơi chưa tiếp nhận.")
+    messages.success(request, gettext("Đã nhắc %(n)s nơi chưa tiếp nhận.") % {"n": len(reminded)})
     return redirect(reverse("workflow:document", args=[pk]) + "#deliveries")
 
 
@@ -264,9 +329,15 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "")
     comment = request.POST.get("comment", "")
     default_next = reverse("workflow:document", args=[pk])
+    shown_version = _id_param(request.POST.get("confirm_version"))  # from the sign page (signing:confirm)
     try:
         document = _visible_document(request.user, pk)
         params: dict[str, Any] = {}
+        if action == "sign" and shown_version and document.signed_version_id != shown_version:
+            if not request.POST.get("confirmed"):
+                raise ValidationFailed("Hãy đánh dấu “Tôi đã đọc và ký văn bản này” trước khi ký.")
+            if document.current_version_id != shown_version:
+                raise ValidationFailed("Văn bản vừa thay đổi sau khi bạn xem; vui lòng xem lại trước khi ký.")
         if action == "return" and not comment.strip():
             raise ValidationFailed("Trả lại văn bản phải ghi rõ ý kiến.", details={"field": "comment"})
         if action == "archive":
@@ -282,16 +353,25 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
         if consult_units and action in ("submit", "approve"):
             params["consult_units"] = consult_units
         document = actions.perform(document=document, actor=request.user, action=action, comment=comment, **params)
+    except actions.PartlyDone as error:  # numbered, not sent: say both
+        done = gettext("Đã cấp số %(code)s nhưng chưa phát hành:") % {"code": error.document.code}
+        return _error_page(request, type(error.error)(f"{done} {error_message(error.error)}"))
     except DomainError as error:
+        if shown_version and Document.objects.filter(pk=pk, signer=request.user, signed_version=shown_version).exists():
+            messages.info(request, "Văn bản đã được ký (lần bấm thứ hai không ký lại).")  # a double submit
+            return redirect(default_next)
         return _error_page(request, error)
-    messages.success(request, f"Đã thực hiện: {document.get_status_display()} — {document.subject[:80]}")
-    return redirect(_next_url(request, default=default_next))
+    message = gettext(DONE_MESSAGES.get(action, "Đã thực hiện."))
+    if document.code and action in ("register", "register_issue"):
+        message = f"{message} {gettext('Số')}: {document.code}"
+    return _done(request, f"{message} — {document.subject[:80]}", next_url=_next_url(request, default=default_next))
 
 
 @login_required
 @require_POST
 def bulk(request: HttpRequest) -> HttpResponse:
-    """Approve (or sign) the checked rows; each in its own transaction, a report per row."""
+    """Approve, sign, number-and-issue the checked rows; each in its own transaction, a report per row.
+    Signing and issuing show the list first (bulk_confirm.html) and act only once it is confirmed."""
     action = request.POST.get("action", "")
     if action not in BULK_ACTIONS:
         return _error_page(request, ValidationFailed("Thao tác hàng loạt không hợp lệ."))
@@ -299,7 +379,24 @@ def bulk(request: HttpRequest) -> HttpResponse:
     if not ids:
         return _error_page(request, ValidationFailed("Chưa chọn văn bản nào."))
     # Only documents the user may read are looked at; the others are reported as not found, unnamed.
-    documents = list(visible_documents(user=request.user).filter(pk__in=ids).order_by("pk"))
+    documents = list(
+        visible_documents(user=request.user)
+        .filter(pk__in=ids)
+        .select_related("doc_type", "organization", "drafter")
+        .order_by("pk")
+    )
+    if action in BULK_CONFIRM and request.POST.get("confirm") != "1":
+        return render(
+            request,
+            "workflow/bulk_confirm.html",
+            {
+                "documents": documents,
+                "missing": len(set(ids) - {document.pk for document in documents}),
+                "action": action,
+                "label": BULK_LABELS[action],
+                "comment": request.POST.get("comment", ""),
+            },
+        )
     results = actions.bulk_perform(
         documents=documents, actor=request.user, action=action, comment=request.POST.get("comment", "")
     )
@@ -311,7 +408,12 @@ def bulk(request: HttpRequest) -> HttpResponse:
     ]
     subjects = {document.pk: document.subject for document in documents}
     rows = [
-        {"result": result, "subject": subjects.get(result.document_id, f"#{result.document_id}")} for result in results
+        {
+            "result": result,
+            "subject": subjects.get(result.document_id, f"#{result.document_id}"),
+            "message": _bulk_message(result),
+        }
+        for result in results
     ]
     ok = sum(1 for result in results if result.ok)
     return render(
@@ -319,6 +421,15 @@ def bulk(request: HttpRequest) -> HttpResponse:
         "workflow/bulk_result.html",
         {"rows": rows, "ok": ok, "failed": len(results) - ok, "action": action},
     )
+
+
+def _bulk_message(result: actions.BulkResult) -> str:
+    if result.ok or not result.message:
+        return ""
+    message = gettext(result.message)
+    if result.status:  # a compound action stopped half-way (actions.PartlyDone): the number stays
+        return f"{gettext('Đã cấp số nhưng chưa phát hành:')} {message}"
+    return message
 
 
 def _task(task_pk: int) -> DocumentTask:
@@ -340,8 +451,11 @@ def claim(request: HttpRequest, task_pk: int) -> HttpResponse:
         actions.claim(task=task, actor=request.user)
     except DomainError as error:
         return _error_page(request, error)
-    messages.success(request, "Đã nhận xử lý.")
-    return redirect(_next_url(request, default=reverse("workflow:document", args=[task.document.pk])))
+    return _done(
+        request,
+        gettext("Đã nhận xử lý: việc chuyển sang “Việc cần xử lý”."),
+        next_url=_next_url(request, default=reverse("workflow:document", args=[task.document.pk])),
+    )
 
 
 @login_required
@@ -354,7 +468,7 @@ def reassign(request: HttpRequest, task_pk: int) -> HttpResponse:
         task = actions.reassign(task=task, actor=request.user, to_user=to_user)
     except DomainError as error:
         return _error_page(request, error)
-    messages.success(request, f"Đã giao lại cho {task.owner}.")
+    messages.success(request, gettext("Đã giao lại cho %(person)s.") % {"person": task.owner})
     return redirect(_next_url(request, default=reverse("workflow:document", args=[task.document.pk])))
 
 
@@ -378,9 +492,9 @@ def new_document(request: HttpRequest) -> HttpResponse:
                 actor=request.user, organization=form.cleaned_data["organization"], **form.service_fields()
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            form.add_error(None, error_message(error))
         else:
-            messages.success(request, "Đã tạo dự thảo.")
+            messages.success(request, gettext("Đã tạo dự thảo."))
             return redirect("workflow:document", pk=document.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "workflow/document_form.html", {"form": form, "document": None}, status=status)
@@ -422,9 +536,9 @@ def edit_document(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             if error.http_status != 400:
                 return _error_page(request, error)
-            form.add_error(None, error.message)
+            form.add_error(None, error_message(error))
         else:
-            messages.success(request, "Đã lưu dự thảo (phiên bản mới).")
+            messages.success(request, gettext("Đã lưu dự thảo (phiên bản mới)."))
             return redirect("workflow:document", pk=document.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "workflow/document_form.html", {"form": form, "document": document}, status=status)

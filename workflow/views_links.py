@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from documents import selectors, services
@@ -67,7 +68,7 @@ def _draft_from_arrival(request: HttpRequest, pk: int, *, service: Any, default_
         )
     except DomainError as error:
         return _error_page(request, error)
-    messages.success(request, done)
+    messages.success(request, gettext(done))
     return redirect("workflow:edit", pk=document.pk)
 
 
@@ -108,7 +109,8 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DomainError as error:
         return _error_page(request, error)
-    messages.success(request, f"Đã tạo dự thảo {correction.get_replacement_kind_display().lower()}.")
+    kind = str(correction.get_replacement_kind_display()).lower()
+    messages.success(request, gettext("Đã tạo dự thảo %(kind)s.") % {"kind": kind})
     return redirect("workflow:edit", pk=correction.pk)
 
 
@@ -131,5 +133,5 @@ def add_duty(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DomainError as error:
         return _error_page(request, error)
-    messages.success(request, "Đã thêm yêu cầu báo cáo.")
+    messages.success(request, gettext("Đã thêm yêu cầu báo cáo."))
     return redirect("workflow:document", pk=document.pk)

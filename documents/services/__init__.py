@@ -9,7 +9,14 @@ the locked, fresh row, so a stale instance passed in can never win a race.
 from documents.services.closing import document_archive, document_cancel, document_recall
 from documents.services.consultation import document_give_opinion, document_request_opinions
 from documents.services.delivery import arrival_accept, arrival_refuse, delivery_acknowledge, may_receive
-from documents.services.dossiers import dossier_open
+from documents.services.dossiers import (
+    dossier_add_document,
+    dossier_close,
+    dossier_open,
+    dossier_remove_document,
+    dossier_update,
+    may_keep_dossiers,
+)
 from documents.services.drafting import DRAFTING_ROLES, EDITABLE_FIELDS, document_create, document_update_draft
 from documents.services.handling import (
     incoming_assign,
@@ -65,7 +72,11 @@ __all__ = [
     "document_submit",
     "document_unit_approve",
     "document_update_draft",
+    "dossier_add_document",
+    "dossier_close",
     "dossier_open",
+    "dossier_remove_document",
+    "dossier_update",
     "draft_correction",
     "draft_on_basis_of",
     "draft_reply",
@@ -76,6 +87,7 @@ __all__ = [
     "issuer_name",
     "may_correct",
     "may_handle",
+    "may_keep_dossiers",
     "may_lead",
     "may_receive",
     "may_remind",

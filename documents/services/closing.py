@@ -12,6 +12,7 @@ from documents.locks import lock_document
 from documents.models import DeliveryEvent, DeliveryStatus, Document, Dossier
 from documents.permissions import end_grants, may_cancel, may_recall
 from documents.services._common import _finish, _require, _save, _transition
+from documents.services.dossiers import file_into
 from organizations.models import Role
 from organizations.selectors import membership_of, roles_in
 
@@ -33,10 +34,8 @@ def document_archive(*, document: Document, actor: Any, dossier: Dossier) -> Doc
         "Chỉ văn thư hoặc đơn vị soạn thảo được lưu văn bản vào hồ sơ.",
     )
     from_state = _transition(document, "archive")
-    if dossier.organization_id != document.organization_id:
-        raise ValidationFailed("Hồ sơ không thuộc cơ quan ban hành.", details={"field": "dossier"})
-    if dossier.is_closed:
-        raise ValidationFailed("Hồ sơ đã kết thúc, không thể lưu thêm văn bản.", details={"field": "dossier"})
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)  # fresh: closed meanwhile? positions
+    entry = file_into(dossier=dossier, document=document, actor=actor)
     document.dossier = dossier
     _save(document, ["dossier"])
     return _finish(
@@ -45,7 +44,7 @@ def document_archive(*, document: Document, actor: Any, dossier: Dossier) -> Doc
         action="document.archive",
         event="document_archived",
         from_state=from_state,
-        details={"dossier": dossier.code, "retention": dossier.retention_label},
+        details={"dossier": dossier.code, "position": entry.position, "retention": dossier.retention_label},
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -28,7 +29,15 @@ from documents.models import (
 )
 from documents.services._common import _check_named, _finish, _require, _save, _validate_choices
 from documents.versioning import content_hash, content_snapshot
-from organizations.models import Membership, Organization, RecipientGroup, Role, SignatureForm, Unit
+from organizations.models import (
+    ORGAN_CODE_PATTERN,
+    Membership,
+    Organization,
+    RecipientGroup,
+    Role,
+    SignatureForm,
+    Unit,
+)
 from organizations.selectors import has_role, membership_of
 
 DRAFTING_ROLES = (Role.HEAD, Role.DEPUTY, Role.UNIT_LEAD, Role.STAFF, Role.CLERK)
@@ -72,7 +81,9 @@ def _directory_of(organization_id: int, ids: dict[str, set[int]]) -> dict[str, d
     at most whatever the number of lines. An id missing from the answer is not allowed."""
     found: dict[str, dict[int, str]] = {name: {} for name in DIRECTORY_FIELDS}
     if ids["organization"]:
-        organizations = Organization.objects.filter(pk__in=ids["organization"]).exclude(pk=organization_id)
+        organizations = Organization.objects.filter(pk__in=ids["organization"], outside=False).exclude(
+            pk=organization_id
+        )
         found["organization"] = {o.pk: str(o) for o in organizations}
     if ids["unit"]:
         units = Unit.objects.filter(pk__in=ids["unit"], organization_id=organization_id)
@@ -96,10 +107,27 @@ NOT_IN_DIRECTORY = {
 }
 
 
+def _organ_code(value: Any, *, picked: bool, where: dict[str, Any]) -> str:
+    """An outside line's OrganId for the exchange ("000.00.12.H41"); a line of the directory has none."""
+    code = str(value or "").strip().upper()
+    if not code:
+        return ""
+    if picked:
+        raise ValidationFailed(
+            f"Dòng {where['line']}: mã định danh điện tử chỉ ghi cho nơi nhận ngoài hệ thống.", details=where
+        )
+    if not re.fullmatch(ORGAN_CODE_PATTERN, code):
+        raise ValidationFailed(
+            f"Dòng {where['line']}: mã định danh “{code[:20]}” không đúng dạng 000.00.12.H41.", details=where
+        )
+    return code
+
+
 def _write_recipients(document: Document, recipients: Sequence[Mapping[str, Any]]) -> None:
     """The "Nơi nhận" lines, checked against the directory in one place (docs/distribution.md, "Sending"):
     a unit, a person (an active member) or a named group of the issuing organization, another organization
-    of the directory, or — none of them — an outside body, with an e-mail address where it is reached so.
+    of the directory, or — none of them — an outside body, with an e-mail address where it is reached so and an
+    organ code (OrganId) where the exchange reaches it.
     The printed name defaults to the directory's name and stays what the drafter wrote when given."""
     chosen: list[dict[str, int | None]] = []
     for position, line in enumerate(recipients, start=1):
@@ -121,6 +149,7 @@ def _write_recipients(document: Document, recipients: Sequence[Mapping[str, Any]
         name = str(line.get("display_name", "") or "").strip() or (directory[picked[0]][picked[1]] if picked else "")
         purpose = line.get("purpose", "") or ""
         email = str(line.get("email", "") or "").strip()
+        organ_code = _organ_code(line.get("organ_code"), picked=bool(picked), where=where)
         if not name:
             raise ValidationFailed("Mỗi dòng nơi nhận cần có tên.", details=where)
         if purpose not in Purpose.values:
@@ -143,6 +172,7 @@ def _write_recipients(document: Document, recipients: Sequence[Mapping[str, Any]
                 display_name=name[: limits.RECIPIENT_MAX],
                 purpose=purpose,
                 email=email,
+                organ_code=organ_code,
                 **{f"{field}_id": value for field, value in ids.items()},
             )
         )

@@ -129,6 +129,19 @@ def draft_on_basis_of(
     )
 
 
+def _reply_line(sender: Organization) -> dict[str, Any]:
+    """The "Nơi nhận" line of a report back: the sender from the directory, or — a body not hosted here — an
+    outside line reached the way its document came (its organ code: the exchange; its e-mail otherwise)."""
+    if not sender.outside:
+        return {"display_name": sender.name, "purpose": Purpose.REPORT, "organization": sender}
+    return {
+        "display_name": str(sender),
+        "purpose": Purpose.REPORT,
+        "organ_code": sender.organ_code,
+        "email": "" if sender.organ_code else sender.email,
+    }
+
+
 @transaction.atomic
 def draft_reply(*, delivery: Delivery, actor: Any, doc_type: DocumentType, subject: str | None = None) -> Document:
     """A report back on an accepted arrival: a draft addressed to the sender organization ("b/c"), answering it
@@ -143,7 +156,7 @@ def draft_reply(*, delivery: Delivery, actor: Any, doc_type: DocumentType, subje
         organization=organization,
         doc_type=doc_type,
         subject=subject if subject is not None else f"Kết quả thực hiện {citation(original)}"[:SUBJECT_MAX],
-        recipients=[{"display_name": sender.name, "purpose": Purpose.REPORT, "organization": sender}],
+        recipients=[_reply_line(sender)],
         confidentiality=original.confidentiality,
     )
     document.answers = original
@@ -214,6 +227,8 @@ def draft_correction(*, document: Document, actor: Any, kind: str) -> Document:
             "unit": line.unit,
             "person": line.person,
             "group": line.group,
+            "email": line.email,
+            "organ_code": line.organ_code,  # an outside body reached by the exchange gets the correction the same way
         }
         for line in document.recipients.all()
     ]

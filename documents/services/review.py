@@ -125,18 +125,23 @@ def document_approve(*, document: Document, actor: Any, comment: str = "") -> Do
     )
 
 
+def step_holder_id(document: Document) -> int | None:
+    """Who holds a document in review or awaiting signature: the one who may return it (or comment on the step,
+    documents.services.attachments). The signer once it awaits signature."""
+    if document.status != Status.IN_REVIEW:
+        return document.signer_id
+    if document.unit_reviewer_id is not None and document.unit_approved_at is None:
+        return document.unit_reviewer_id  # the first level has it
+    return document.reviewer_id
+
+
 @transaction.atomic
 def document_return(*, document: Document, actor: Any, comment: str) -> Document:
     """Reviewer (in review) or signer (awaiting signature) sends it back to the drafter, with a reason."""
     if not comment or not comment.strip():
         raise ValidationFailed("Trả lại văn bản phải ghi rõ ý kiến.", details={"field": "comment"})
     document = lock_document(document.pk)
-    if document.status != Status.IN_REVIEW:
-        expected = document.signer_id
-    elif document.unit_reviewer_id is not None and document.unit_approved_at is None:
-        expected = document.unit_reviewer_id  # the first level has it
-    else:
-        expected = document.reviewer_id
+    expected = step_holder_id(document)
     _require(expected == getattr(actor, "pk", None), "Chỉ người đang được giao xử lý mới được trả lại văn bản.")
     from_state = _transition(document, "return_for_revision")
     document.returned_comment = comment.strip()

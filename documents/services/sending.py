@@ -95,6 +95,7 @@ def schedule_outside_emails(*, document: Document, actor: Any) -> int:
     delivery_ids = list(
         Delivery.objects.filter(document=document, kind=DeliveryKind.EXTERNAL, status=DeliveryStatus.QUEUED)
         .exclude(recipient__email="")
+        .filter(recipient__organ_code="")  # a line with an organ code goes by the exchange (exchange.services)
         .values_list("pk", flat=True)
     )
     if delivery_ids:

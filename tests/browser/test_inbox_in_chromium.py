@@ -27,10 +27,12 @@ def test_deputy_approves_and_head_signs_from_the_inbox(page) -> None:
     assert Document.objects.get(pk=document.pk).status == Status.AWAITING_SIGNATURE
     assert page.locator("tr", has_text="Kế hoạch ngày hội đọc sách 2026").count() == 0
 
-    # when the head signs it with one click
+    # when the head opens it from the inbox, reads it as it will print, confirms and signs
     page.context.clear_cookies()
     log_in(page, office.head.username)
-    page.locator("tr", has_text="Kế hoạch ngày hội đọc sách 2026").get_by_role("button", name="Ký").click()
+    page.locator("tr", has_text="Kế hoạch ngày hội đọc sách 2026").get_by_role("link", name="Xem và ký").click()
+    page.get_by_label("Tôi đã đọc và ký văn bản này").check()
+    page.get_by_role("button", name="Ký văn bản").click()
     page.wait_for_load_state("networkidle")
 
     # then it is signed and goes to the clerk's queue

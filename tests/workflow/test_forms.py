@@ -23,7 +23,7 @@ def typed(office: Office, **changes: str) -> dict:
         "body": "I. MỤC ĐÍCH\n\n1. Tôn vinh giáo viên dạy giỏi.",
         "recipients": "- Sở GD&ĐT tỉnh Long An (b/c);\n- Các trường trực thuộc (để thực hiện);",
         "signer": office.head.pk,
-        "signature_form": "KT",
+        "signature_form": "direct",
         "urgency": "normal",
         "confidentiality": "normal",
     }

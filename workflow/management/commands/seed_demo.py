@@ -15,7 +15,9 @@ from documents.dates import vn_today
 from documents.demo import load_plans
 from documents.models import Document, Dossier
 from organizations.demo import load_directory
+from organizations.holidays import load_vietnam_calendar
 from organizations.models import Organization, Role
+from workflow.deadlines import load_demo_rules
 
 
 def _dossier_for(organization: Organization) -> Dossier:
@@ -39,6 +41,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         organizations = load_directory()
+        # Working days and sample deadline rules before the plans, so their open steps get deadlines.
+        load_vietnam_calendar()
+        load_demo_rules()
         # Keys before plans: the demo's signed and issued plans carry real PAdES signatures.
         call_command("issue_demo_certificates", stdout=self.stdout)
         # Through the flow, so the demo plans have their tasks in people's inboxes.

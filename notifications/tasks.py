@@ -1,0 +1,13 @@
+"""Celery tasks of the notifications app: the functions the management commands run, callable directly too."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from notifications.digest import send_digest as run_digest
+
+
+@shared_task(name="notifications.tasks.send_digest", ignore_result=True)
+def send_digest() -> int:
+    """Daily (CELERY_BEAT_SCHEDULE, 17:30 Vietnam time): each person's digest is sent once a day."""
+    return run_digest()

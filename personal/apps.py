@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PersonalConfig(AppConfig):
+    name = "personal"
+    verbose_name = "Cài đặt của tôi"

@@ -1,0 +1,70 @@
+"""The leaders' dashboard: numbers per organization, for its head, deputies and auditors only, in fixed queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from search.dashboard import _quantile, dashboard_for, dashboard_organizations
+from tests.factories import advance_routed, make_office, start_draft
+from tests.search.helpers import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_only_leaders_and_auditors_open_it(office) -> None:
+    for person in (office.head, office.deputy, office.auditor):
+        assert list(dashboard_organizations(user=person)) == [office.organization]
+        assert client_for(person).get("/dashboard/").status_code == 200
+    for person in (office.drafter, office.clerk):
+        response = client_for(person).get("/dashboard/")
+        assert response.status_code == 403
+        assert "Trang tổng hợp dành cho lãnh đạo" in response.content.decode()
+
+
+def test_issued_steps_and_acknowledgements_are_counted(office) -> None:
+    # given a plan taken through the flow to issued, and a draft still with its drafter
+    document = advance_routed(start_draft(office), office, to="issued")
+    start_draft(office)
+    other = make_office()
+    advance_routed(start_draft(other), other, to="issued")
+    # when the head opens the dashboard
+    data = dashboard_for(user=office.head, organization=office.organization)
+    # then this month counts one issued document of this organization, and nothing of the other
+    assert data.months[-1].issued == 1
+    assert sum(row.issued for row in data.months) == 1
+    assert data.months[-1].month == document.issue_date.replace(day=1)
+    # the steps it went through have their times
+    assert {step.step for step in data.steps} >= {"review", "sign", "register", "issue"}
+    assert all(step.count >= 1 and step.p90_hours >= step.median_hours >= 0 for step in data.steps)
+    # the deliveries of the internal lines (none here: external lines only) and the rate follow from them
+    assert data.totals["rate"] is None or 0 <= data.totals["rate"] <= 100
+    assert set(data.waiting) == {"arrivals", "to_assign", "handling", "recall"}
+
+
+def test_the_page_shows_the_numbers_in_tables_and_the_chart_data(office, django_assert_max_num_queries) -> None:
+    advance_routed(start_draft(office), office, to="issued")
+    client = client_for(office.head)
+    client.get("/dashboard/")
+    with django_assert_max_num_queries(14):
+        response = client.get("/dashboard/")
+    html = response.content.decode()
+    assert 'id="table-months"' in html
+    assert 'id="table-steps"' in html
+    assert 'id="dashboard-data"' in html
+    assert "search/vendor/chart.umd.js" in html
+    assert f"{timezone.localdate():%m/%Y}" in html
+
+
+def test_quantiles_interpolate_like_postgresql() -> None:
+    assert _quantile([1.0], 0.9) == 1.0
+    assert _quantile([0.0, 10.0], 0.9) == 9.0
+    assert _quantile([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0], 0.5) == pytest.approx(5.5)
+
+
+def test_months_run_back_twelve_from_today(office) -> None:
+    now = dt.datetime(2026, 2, 10, 2, 0, tzinfo=dt.UTC)
+    data = dashboard_for(user=office.head, organization=office.organization, now=now)
+    assert (data.months[0].month, data.months[-1].month) == (dt.date(2025, 3, 1), dt.date(2026, 2, 1))
