@@ -51,3 +51,21 @@ def page(browser, live_server):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Before the test database is flushed, let the live server finish every request the browser started.
+
+    On SQLite the live server's threads share the test's connection: a request still reading (a page's
+    script fetching the inbox as the test ends) holds the table, and the flush fails with "database table
+    is locked". So close the browser's pages first (no new requests), then wait for the server's threads.
+    """
+    browser = item.funcargs.get("browser")
+    live_server = item.funcargs.get("live_server")
+    if browser is not None and live_server is not None:
+        for context in list(browser.contexts):
+            context.close()
+        for thread in list(getattr(live_server.thread.httpd, "_threads", ())):
+            thread.join(timeout=15)
+    return (yield)
