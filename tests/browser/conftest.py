@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
+import time
 from collections.abc import Iterator
 
 import pytest
+from django.core.management import call_command
+from django.db import OperationalError, connection
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # The closed network here refuses Chromium's background connections; keep it quiet and offline.
@@ -57,15 +61,37 @@ def page(browser, live_server):
 def pytest_runtest_teardown(item, nextitem):
     """Before the test database is flushed, let the live server finish every request the browser started.
 
-    On SQLite the live server's threads share the test's connection: a request still reading (a page's
-    script fetching the inbox as the test ends) holds the table, and the flush fails with "database table
-    is locked". So close the browser's pages first (no new requests), then wait for the server's threads.
+    On SQLite the live server and the test share one in-memory database in shared-cache mode: a request still
+    reading as the test ends (a page's script refreshing the inbox), or a cursor it left unfinished, holds a
+    table, and the flush fails with "database table is locked". So close the browser's pages first (no new
+    requests), wait for the server's threads, collect what they dropped, and if a table is still held, wait
+    for it and flush again: the next test must start on an empty database either way.
     """
     browser = item.funcargs.get("browser")
     live_server = item.funcargs.get("live_server")
-    if browser is not None and live_server is not None:
-        for context in list(browser.contexts):
-            context.close()
-        for thread in list(getattr(live_server.thread.httpd, "_threads", ())):
-            thread.join(timeout=15)
-    return (yield)
+    if browser is None or live_server is None:
+        return (yield)
+    for context in list(browser.contexts):
+        context.close()
+    for thread in list(getattr(live_server.thread.httpd, "_threads", ())):
+        thread.join(timeout=15)
+    gc.collect()
+    try:
+        return (yield)
+    except OperationalError as error:
+        if connection.vendor != "sqlite" or "is locked" not in str(error):
+            raise
+        _flush_when_free(error)
+        return None
+
+
+def _flush_when_free(error: OperationalError, attempts: int = 20) -> None:
+    for _ in range(attempts):
+        time.sleep(0.5)
+        gc.collect()
+        try:
+            call_command("flush", verbosity=0, interactive=False, database="default", reset_sequences=False)
+        except OperationalError:
+            continue
+        return
+    raise error
