@@ -45,7 +45,8 @@ def has_role(*, user: Any, organization_id: int, roles: set[str] | tuple[str, ..
 
 def membership_of(*, user: Any, organization_id: int) -> Membership | None:
     """The person's leading post in the organization (head before deputy before others)."""
-    rank = {Role.HEAD: 0, Role.DEPUTY: 1, Role.CLERK: 2, Role.STAFF: 3, Role.AUDITOR: 4}
+    # A unit head (TL., TUQ. are often theirs) ranks after the deputy; it had no rank and raised KeyError.
+    rank = {Role.HEAD: 0, Role.DEPUTY: 1, Role.UNIT_LEAD: 2, Role.CLERK: 3, Role.STAFF: 4, Role.AUDITOR: 5}
     memberships = list(
         Membership.objects.filter(user=user, organization_id=organization_id, is_active=True).select_related("unit")
     )
