@@ -243,3 +243,18 @@ def test_a_chain_not_held_is_refused_by_the_drafting_page_and_the_api() -> None:
     assert "không có thẩm quyền ký theo thể thức “TM. + KT." in answer.json()["message"]
     document.refresh_from_db()
     assert document.status == Status.AWAITING_SIGNATURE
+
+
+def test_the_drafting_pages_choices_offer_the_combined_chain_with_its_reason() -> None:
+    # given a commune's drafter asking the page's endpoint about the deputy chairman
+    office = commune()
+    client = Client()
+    client.force_login(office.drafter)
+    query = {"organization": office.organization.pk, "signer": office.deputy.pk, "doc_type": document_type().pk}
+    # when the forms are asked for, then KT. and TM.+KT. come back with their labels and reasons
+    forms = client.get(reverse("signing:signature-forms"), query).json()["forms"]
+    assert [(f["value"], f["label"]) for f in forms] == [
+        ("KT", "KT. (ký thay)"),
+        ("TM+KT", "TM. + KT. (thay mặt tập thể, ký thay)"),
+    ]
+    assert forms[1]["reason"].endswith("thay mặt tập thể ỦY BAN NHÂN DÂN")
