@@ -21,6 +21,7 @@ from typing import Any
 
 from documents.catalog import DOCUMENT_TYPES
 from documents.limits import check_draft
+from organizations.authority import PREFIX, chain_for, chain_of_lines, normalize_title_line
 from organizations.models import SignatureForm
 
 # Upper-case type names, longest first so "CHƯƠNG TRÌNH" is not taken for a shorter name.
@@ -38,7 +39,6 @@ _RECIPIENTS_LABEL = re.compile(r"^Nơi nhận\s*:?\s*(?P<rest>.*)$", re.IGNORECA
 _FILING = re.compile(r"^-?\s*Lưu\s*:?\s*(?P<rest>.+)$", re.IGNORECASE)
 _STRUCTURE = re.compile(r"^([IVXLC]+\.|\d+(\.\d+)*\.|\d+\)|[a-zđ]\)|[-–+•])\s*")
 _HEADING = re.compile(r"^([IVXLC]+\.|\d+(\.\d+)*\.|\d+\)|[a-zđ]\))\s*")
-_FORM_PREFIX = re.compile(r"^(?P<form>TM|KT|Q|TL|TUQ)\s*\.\s*(?P<title>.*)$")
 _SIGNED_MARK = re.compile(r"[(\[]?\s*(đã ký|ký tên[^)\]]*|ký,[^)\]]*|ký và ghi rõ[^)\]]*)\s*[)\]]?\.?", re.IGNORECASE)
 _TITLE_WORDS = re.compile(
     r"\b(TRƯỞNG|PHÓ|GIÁM ĐỐC|CHỦ TỊCH|HIỆU|CHÁNH|TỔNG|BÍ THƯ|ỦY VIÊN|UỶ VIÊN|THƯ KÝ|QUYỀN|ỦY BAN|UỶ BAN|UBND|BAN|"
@@ -204,20 +204,22 @@ def _looks_like_name(line: str) -> bool:
 
 def _parse_signature(lines: list[str], plan: ParsedPlan) -> None:
     """Every title line as printed, in order ("TM. …", "KT. …", "PHÓ …": none is dropped), and the name under
-    them. "KT.TRƯỞNG PHÒNG" gets its space; marks such as "(Đã ký)" are not titles."""
+    them. "KT.TRƯỞNG PHÒNG" gets its space; marks such as "(Đã ký)" are not titles. The signature form is the
+    authority chain of the lines (organizations.authority)."""
     lines = [line for line in lines if not _RULE.match(line) and not _SIGNED_MARK.fullmatch(line)]
     if not lines:
         return
     if not _is_upper(lines[-1]) or _looks_like_name(lines[-1]):
         plan.signer_name = lines[-1]
         lines = lines[:-1]
-    titles = []
-    for line in lines:
-        if match := _FORM_PREFIX.match(line):
-            line = f"{match['form']}. {match['title'].strip()}"
-        titles.append(line)
-    if titles and (match := _FORM_PREFIX.match(titles[0])):
-        plan.signature_form = match["form"]
+    titles = [normalize_title_line(line) for line in lines]
+    # The form is the chain the leading prefixes make ("TM. …" over "KT. …" is TM.+KT.); prefixes that make no
+    # legal chain keep the outermost one, and every line is kept as printed either way.
+    chain = chain_of_lines(titles)
+    if chain is None and titles and (match := PREFIX.match(titles[0])):
+        chain = chain_for(match["step"])
+    if chain is not None and titles:
+        plan.signature_form = chain.form
     plan.title_lines = titles
 
 

@@ -42,6 +42,7 @@ from exchange.edxml import (
     document_id,
 )
 from exchange.parsing import PacketRefused, parse_date
+from organizations.authority import lines_of_signer_info, signer_info
 from organizations.models import Organization
 
 # OtherInfo/Priority: 0 thường, 1 khẩn, 2 thượng khẩn, 3 hỏa tốc (4, hỏa tốc hẹn giờ, is read as hỏa tốc).
@@ -50,7 +51,6 @@ URGENCY_OF_PRIORITY = {value: key for key, value in PRIORITY_OF_URGENCY.items()}
 # DocumentType/Type: 1 administrative document (văn bản hành chính); TypeDetail's list is not settled (RULES.md),
 # so it comes from EXCHANGE_TYPE_DETAILS ({"ke_hoach": 3, …}), 0 where not configured; TypeName is what matters.
 ADMINISTRATIVE = 1
-_DEPUTY_FORMS = re.compile(r"\s+(?=(?:KT|TL|TUQ|Q)\.\s)")
 
 
 def organ_of(organization: Organization) -> Organ:
@@ -101,22 +101,16 @@ def _page_count(pdf: bytes) -> int:
 
 
 def _signer_fields(document: Document) -> tuple[str, str, str]:
-    """(Competence, Position, FullName): "KT. TRƯỞNG PHÒNG" above "PHÓ TRƯỞNG PHÒNG"; the head signing directly
-    has one title line, which is both."""
-    lines = [line for line in document.signer_title_lines if line]
+    """(Competence, Position, FullName) from the frozen title lines (organizations.authority.signer_info):
+    "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH" and "PHÓ CHỦ TỊCH"; the head signing directly has one line, which is both."""
     name = document.signer_name or (document.signer.display_name if document.signer_id else "")
-    if not lines:
-        return "", "", name
-    competence = " ".join(lines[:-1]) if len(lines) > 1 else lines[0]
-    return competence, lines[-1], name
+    competence, position = signer_info(document.signer_title_lines)
+    return competence, position, name
 
 
 def signer_lines(competence: str, position: str) -> tuple[str, ...]:
     """The title lines back from Competence and Position ("TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH" is two lines)."""
-    lines = [line.strip() for line in _DEPUTY_FORMS.split(competence or "") if line.strip()]
-    if position and (not lines or lines[-1] != position):
-        lines.append(position)
-    return tuple(lines)
+    return lines_of_signer_info(competence, position)
 
 
 def _business(document: Document, delivery: Delivery, *, recall_reason: str | None) -> Business:

@@ -49,6 +49,7 @@ class Body:
     people: tuple[Person, ...] = ()
     kt_deputies: tuple[str, ...] = field(default=())
     two_level_review: bool = False
+    collective_name: str = ""  # a collective body signs "TM. <collective_name>" (organizations.authority)
     kind: str = OrganizationKind.OTHER
 
 
@@ -59,6 +60,7 @@ STAFF_NAMES = {
     "nguyendu": ("Đoàn Thị Tâm", "Lý Thị Hồng Nhung", "Phan Văn Thành"),
     "bentre": ("Huỳnh Thị Ngọc Hân", "Võ Thị Kim Loan", "Nguyễn Minh Trí"),
     "phongtho": ("Tẩn Thị Mai", "Giàng Thị Dung", "Hoàng Văn Nam"),
+    "phuoclai": ("Trần Văn Lộc", "Nguyễn Thị Bé Ba", "Lê Hoàng Sơn"),
 }
 
 
@@ -95,6 +97,28 @@ BODIES: tuple[Body, ...] = (
         parent="ubnd-long-an",
         organ_code="000.00.21.H39",
         kind=OrganizationKind.COMMITTEE,
+    ),
+    # A commune's People's Committee: a collective body whose deputy chairman signs
+    # "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" (invented people).
+    Body(
+        "ubnd-phuoc-lai",
+        "Ủy ban nhân dân xã Phước Lại",
+        "UBND",
+        "Phước Lại",
+        "CHỦ TỊCH",
+        parent_line_name="UBND HUYỆN CẦN GIUỘC",
+        parent="ubnd-can-giuoc",
+        organ_code="000.21.51.H39",
+        kind=OrganizationKind.COMMITTEE,
+        collective_name="ỦY BAN NHÂN DÂN",
+        units=(("Văn phòng - Thống kê", "VP"),),
+        people=_office_people(
+            "phuoclai",
+            "VP",
+            head=Person("phuoclai.chutich", "Phạm Văn Đức", Role.HEAD, "CHỦ TỊCH", "VP"),
+            deputy=Person("phuoclai.pho", "Đỗ Thị Hạnh", Role.DEPUTY, "PHÓ CHỦ TỊCH", "VP"),
+        ),
+        kt_deputies=("phuoclai.pho",),
     ),
     Body(
         "sgddt-long-an",
@@ -414,6 +438,7 @@ def load_directory() -> dict[str, Organization]:
                 "parent": organizations.get(body.parent),
                 "two_level_review": body.two_level_review,
                 "kind": body.kind,
+                "collective_name": body.collective_name,
             },
         )
         organizations[body.key] = organization

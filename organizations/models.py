@@ -154,10 +154,18 @@ class SignatureForm(models.TextChoices):
     Q = "Q", _("Q. (quyền)")
     TL = "TL", _("TL. (thừa lệnh)")
     TUQ = "TUQ", _("TUQ. (thừa ủy quyền)")
+    # The legal combinations (organizations.authority): a deputy of a collective body, an acting head of one, and
+    # TL. passed to the deputy of the internal unit whose head signs by order.
+    TM_KT = "TM+KT", _("TM. + KT. (thay mặt tập thể, ký thay)")
+    TM_Q = "TM+Q", _("TM. + Q. (thay mặt tập thể, quyền)")
+    TL_KT = "TL+KT", _("TL. + KT. (thừa lệnh, ký thay)")
 
 
 class Delegation(models.Model):
-    """Who may sign with which form on whose behalf, for which document types, from when until when."""
+    """Who may sign with which form on whose behalf, for which document types, from when until when.
+
+    A KT. delegation also lets a deputy of a collective body sign TM.+KT., a Q. one TM.+Q.; TL.+KT. is given as
+    such, to the deputy of an internal unit (organizations.selectors.signature_forms_for)."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="delegations")
     delegate = models.ForeignKey(

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Case, Q, QuerySet, Value, When
 
+from organizations.authority import TM, chain_for, chain_of_steps
 from organizations.models import (
     Delegation,
     Membership,
@@ -44,7 +45,8 @@ def has_role(*, user: Any, organization_id: int, roles: set[str] | tuple[str, ..
 
 def membership_of(*, user: Any, organization_id: int) -> Membership | None:
     """The person's leading post in the organization (head before deputy before others)."""
-    rank = {Role.HEAD: 0, Role.DEPUTY: 1, Role.CLERK: 2, Role.STAFF: 3, Role.AUDITOR: 4}
+    # A unit head (TL., TUQ. are often theirs) ranks after the deputy; it had no rank and raised KeyError.
+    rank = {Role.HEAD: 0, Role.DEPUTY: 1, Role.UNIT_LEAD: 2, Role.CLERK: 3, Role.STAFF: 4, Role.AUDITOR: 5}
     memberships = list(
         Membership.objects.filter(user=user, organization_id=organization_id, is_active=True).select_related("unit")
     )
@@ -93,6 +95,9 @@ _DELEGATED_PHRASES = {
     SignatureForm.Q: "ký quyền (Q.)",
     SignatureForm.TL: "ký thừa lệnh (TL.)",
     SignatureForm.TUQ: "ký thừa ủy quyền (TUQ.)",
+    SignatureForm.TM_KT: "ký thay (KT.) thay mặt tập thể (TM.)",
+    SignatureForm.TM_Q: "ký quyền (Q.) thay mặt tập thể (TM.)",
+    SignatureForm.TL_KT: "ký thay (KT.) người ký thừa lệnh (TL.)",
 }
 
 
@@ -101,13 +106,35 @@ def _period(delegation: Delegation) -> str:
     return f"{since} đến {delegation.valid_until:%d/%m/%Y}" if delegation.valid_until else since
 
 
+def unit_head_of(*, signer: Any, organization_id: int) -> Membership | None:
+    """For TL.+KT.: the head (Role.UNIT_LEAD) of the internal unit `signer` belongs to, someone else than the
+    signer, whose TL. the signer signs KT. for. None where the signer has no unit or the unit no other head."""
+    units = Membership.objects.filter(
+        user=signer, organization_id=organization_id, is_active=True, unit__isnull=False
+    ).values("unit_id")
+    return (
+        Membership.objects.filter(organization_id=organization_id, unit_id__in=units, role=Role.UNIT_LEAD)
+        .filter(is_active=True, user__is_active=True)
+        .exclude(user=signer)
+        .order_by("pk")
+        .first()
+    )
+
+
 def signature_forms_for(
     *, signer: Any, organization: Organization, doc_type_id: int | None, on: dt.date
 ) -> list[HeldForm]:
     """The signature forms `signer` holds for this organization and document type on day `on`, with the reason
-    ("Phó Trưởng phòng Nguyễn Văn A được giao ký thay (KT.) từ 01/01/2026"). The head signs directly (and TM. where
-    the organization has a collective leadership); KT. needs a deputy's post and a KT. delegation in force; TL.,
-    TUQ., Q. (and TM. for a non-head) need a delegation in force. Two queries. `doc_type_id` None: any type."""
+    ("Phó Trưởng phòng Nguyễn Văn A được giao ký thay (KT.) từ 01/01/2026"), one per authority chain
+    (organizations.authority):
+
+    - direct: the head; TM.: the head of an organization with a collective leadership, or a TM. delegation;
+    - KT.: a deputy (Role.DEPUTY) with a KT. delegation in force; Q., TL., TUQ.: a delegation in force;
+    - TM.+KT.: an organization with a `collective_name` and a deputy holding KT. (or a TM.+KT. delegation);
+    - TM.+Q.: an organization with a `collective_name` and a Q. (or TM.+Q.) delegation in force;
+    - TL.+KT.: a TL.+KT. delegation in force to a member of an internal unit whose head is someone else.
+
+    Two queries, three when a TL.+KT. delegation is in force. `doc_type_id` None: any type."""
     if is_system_account(signer):
         return []
     memberships = list(Membership.objects.filter(user=signer, organization_id=organization.pk, is_active=True))
@@ -115,17 +142,16 @@ def signature_forms_for(
     post = next((m.post_title for m in memberships if m.role in (Role.HEAD, Role.DEPUTY) and m.post_title), "")
     post = post or next((m.post_title for m in memberships if m.post_title), "")
     who = f"{post.capitalize()} {signer.display_name}".strip()
+    collective = organization.collective_name
     held: dict[str, HeldForm] = {}
+
+    def hold(form: str, reason: str) -> None:
+        held.setdefault(form, HeldForm(form, str(SignatureForm(form).label), reason))
+
     if Role.HEAD in roles:
-        held[SignatureForm.DIRECT] = HeldForm(
-            SignatureForm.DIRECT, str(SignatureForm.DIRECT.label), f"{who} là người đứng đầu, ký trực tiếp"
-        )
-        if organization.collective_name:
-            held[SignatureForm.TM] = HeldForm(
-                SignatureForm.TM,
-                str(SignatureForm.TM.label),
-                f"{who} ký thay mặt tập thể {organization.collective_name}",
-            )
+        hold(SignatureForm.DIRECT, f"{who} là người đứng đầu, ký trực tiếp")
+        if collective:
+            hold(SignatureForm.TM, f"{who} ký thay mặt tập thể {collective}")
     delegations = (
         Delegation.objects.filter(delegate=signer, organization_id=organization.pk, valid_from__lte=on)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
@@ -134,27 +160,58 @@ def signature_forms_for(
     if doc_type_id is not None:
         delegations = delegations.filter(Q(document_types__isnull=True) | Q(document_types__id=doc_type_id))
     for delegation in delegations.distinct():
-        if delegation.form in held or (delegation.form == SignatureForm.KT and Role.DEPUTY not in roles):
+        chain = chain_for(delegation.form)
+        if chain.needs_deputy and Role.DEPUTY not in roles:
+            continue  # KT. for the head is a deputy's, whoever was given it
+        if chain.collective and chain.delegated_step and not collective:
+            continue  # TM. needs a collective body to speak for
+        period = _period(delegation)
+        if chain.form == SignatureForm.TL_KT:
+            unit_head = unit_head_of(signer=signer, organization_id=organization.pk)
+            if unit_head is None:
+                continue
+            hold(
+                chain.form,
+                f"{who} được giao ký thay {unit_head.post_title.capitalize() or 'trưởng đơn vị'} "
+                f"khi ký thừa lệnh (TL. + KT.) {period}",
+            )
             continue
-        label = str(SignatureForm(delegation.form).label)
-        reason = f"{who} được giao {_DELEGATED_PHRASES[delegation.form]} {_period(delegation)}"
-        held[delegation.form] = HeldForm(delegation.form, label, reason)
+        hold(chain.form, f"{who} được giao {_DELEGATED_PHRASES[chain.form]} {period}")
+        # A KT. or Q. delegation in a collective body is also its TM.+KT. or TM.+Q. (NĐ 30/2020, Phụ lục I).
+        combined = chain_of_steps((TM, chain.delegated_step)) if collective and not chain.collective else None
+        if combined is not None and not (combined.needs_deputy and Role.DEPUTY not in roles):
+            hold(
+                combined.form,
+                f"{who} được giao {_DELEGATED_PHRASES[chain.form]} {period}, thay mặt tập thể {collective}",
+            )
     order = list(SignatureForm.values)
     return sorted(held.values(), key=lambda choice: order.index(choice.form))
 
 
-def signer_title_lines(*, organization: Organization, form: str, signer_post_title: str) -> list[str]:
-    """The title lines above a signature, per the signature form (NĐ 30/2020, Phụ lục I)."""
-    head = organization.head_title.upper()
-    post = signer_post_title.upper()
-    if form == SignatureForm.DIRECT:
-        return [head]
-    if form == SignatureForm.TM:
-        collective = (organization.collective_name or organization.name).upper()
-        return [f"TM. {collective}", post or head]
-    if form == SignatureForm.Q:
-        return [f"Q. {head}"]
-    return [f"{form}. {head}", post]
+def signer_title_lines(
+    *, organization: Organization, form: str, signer_post_title: str, unit_head_title: str = ""
+) -> list[str]:
+    """The title lines above a signature, per the signature form's authority chain (NĐ 30/2020, Phụ lục I)."""
+    return chain_for(form).title_lines(
+        head_title=organization.head_title,
+        collective_name=organization.collective_name or organization.name,
+        signer_post_title=signer_post_title,
+        unit_head_title=unit_head_title,
+    )
+
+
+def title_lines_of(*, signer: Any, organization: Organization, form: str) -> list[str]:
+    """signer_title_lines for a person: their leading post in the organization and, for TL.+KT., the title of
+    their unit's head. What the draft prints and the sign step freezes (signing.titles, document_sign)."""
+    post_title, unit_head_title = "", ""
+    if signer is not None:
+        membership = membership_of(user=signer, organization_id=organization.pk)
+        post_title = membership.post_title if membership else ""
+        if form == SignatureForm.TL_KT and (unit_head := unit_head_of(signer=signer, organization_id=organization.pk)):
+            unit_head_title = unit_head.post_title
+    return signer_title_lines(
+        organization=organization, form=form, signer_post_title=post_title, unit_head_title=unit_head_title
+    )
 
 
 def default_reviewer(*, organization_id: int, drafting_unit_id: int | None, drafter_id: int) -> Any:
@@ -360,8 +417,9 @@ STAND_IN_ROLES: dict[str, tuple[str, ...]] = {
     Role.CLERK: (Role.CLERK,),
     Role.AUDITOR: (Role.AUDITOR,),
 }
-# What a head may give a member of the organization (direct is the head's own; Q. and TM. are not given here).
-GIVABLE_FORMS = (SignatureForm.KT, SignatureForm.TL, SignatureForm.TUQ)
+# What a head may give a member of the organization (direct is the head's own; Q. and TM. are not given here, and
+# a KT. given in a collective body is also its TM.+KT.). TL.+KT. goes to the deputy of an internal unit.
+GIVABLE_FORMS = (SignatureForm.KT, SignatureForm.TL, SignatureForm.TUQ, SignatureForm.TL_KT)
 
 
 def absence_delegates_for(*, user: Any) -> QuerySet[User]:

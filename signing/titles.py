@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from documents.models import Document
-from organizations.selectors import membership_of, signer_title_lines
+from organizations.selectors import title_lines_of
 
 
 def title_lines(document: Document) -> list[str]:
-    """Frozen lines once signed; otherwise computed as the sign step will compute them."""
+    """Frozen lines once signed; otherwise computed as the sign step will compute them (the authority chain of
+    the document's form, organizations.authority)."""
     if document.signer_title_lines:
         return list(document.signer_title_lines)
-    post_title = ""
-    if document.signer_id:
-        membership = membership_of(user=document.signer, organization_id=document.organization_id)
-        post_title = membership.post_title if membership else ""
-    return signer_title_lines(
-        organization=document.organization, form=document.signature_form, signer_post_title=post_title
+    return title_lines_of(
+        signer=document.signer if document.signer_id else None,
+        organization=document.organization,
+        form=document.signature_form,
     )

@@ -12,7 +12,7 @@ from documents.locks import lock_document
 from documents.models import ArtifactKind, Document
 from documents.services._common import _finish, _require, _save, _store_artifact, _transition
 from documents.versioning import content_hash, content_snapshot
-from organizations.selectors import may_sign_with, membership_of, signer_title_lines
+from organizations.selectors import may_sign_with, title_lines_of
 
 
 @transaction.atomic
@@ -42,11 +42,9 @@ def document_sign(
         raise ValidationFailed("Văn bản vừa thay đổi trong khi ký; vui lòng ký lại.")
     if version is None or content_hash(content_snapshot(document)) != version.content_hash:
         raise ValidationFailed("Nội dung văn bản không khớp phiên bản đã duyệt; không thể ký.")
-    membership = membership_of(user=actor, organization_id=document.organization_id)
-    document.signer_title_lines = signer_title_lines(
-        organization=document.organization,
-        form=document.signature_form,
-        signer_post_title=membership.post_title if membership else "",
+    # The authority chain's lines, frozen with the signature (TM. / KT. / PHÓ … for a collective's deputy).
+    document.signer_title_lines = title_lines_of(
+        signer=actor, organization=document.organization, form=document.signature_form
     )
     document.signed_version = version
     document.signed_at = vn_now()
