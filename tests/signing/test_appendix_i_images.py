@@ -189,3 +189,35 @@ def test_a_seal_without_transparency_or_from_a_clerk_is_refused_and_nothing_is_s
     # then both are refused, in Vietnamese, and no seal is stored
     assert "trong suốt" in refused.value.message
     assert not SealImage.objects.exists()
+
+
+def test_an_administrator_sets_the_seal_in_the_admin_and_a_bad_file_is_a_form_error(client, office):
+    # given an administrator on the admin's page for a new seal image
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import UserFactory
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    url = "/admin/organizations/sealimage/add/"
+
+    # when a text file named .png is posted, then a real transparent seal
+    bad = client.post(
+        url,
+        {"organization": office.organization.pk, "width_mm": "30", "upload": SimpleUploadedFile("dau.png", b"hello")},
+    )
+    good = client.post(
+        url,
+        {
+            "organization": office.organization.pk,
+            "width_mm": "30",
+            "upload": SimpleUploadedFile("dau.png", seal_png("Phòng GD&ĐT")),
+        },
+    )
+
+    # then the first is refused on the form, in Vietnamese; the second is stored by the service, with its audit
+    assert bad.status_code == 200
+    assert "Tệp không phải ảnh PNG" in bad.content.decode()
+    assert good.status_code == 302
+    seal = SealImage.objects.get(organization=office.organization)
+    assert (seal.width_px, seal.height_px, seal.width_mm) == (472, 472, Decimal("30.0"))
