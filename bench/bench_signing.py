@@ -88,7 +88,7 @@ def main() -> None:
     from organizations.models import SignatureForm
     from signing import layout_worker, pades
     from signing.keys import KeyStore
-    from signing.rendering import SIGNER_ANCHOR, field_values, render_html, render_pdf
+    from signing.rendering import SIGNER_ANCHOR, render_html, render_pdf
     from signing.verification import load_trust_roots, verify_pdf
     from tests.factories import make_draft, make_office
 
@@ -111,10 +111,9 @@ def main() -> None:
         key=signer_key,
         signer_box=rendered.signer_box,
         organization_box=rendered.organization_box,
-        year_value="2026",
         signer_name=office.deputy.full_name,
     )
-    values = {**field_values(document), "so": "12", "ngay": "06", "thang": "3"}
+    values = {"so": "Số: 12/KH-PGDĐT", "ngay": "Cần Giuộc, ngày 06 tháng 3 năm 2026"}
     issued = pades.fill_and_seal(
         signed, values=values, key=organization_key, organization_name=office.organization.name
     )
@@ -142,7 +141,6 @@ def main() -> None:
                 key=signer_key,
                 signer_box=rendered.signer_box,
                 organization_box=rendered.organization_box,
-                year_value="2026",
                 signer_name=office.deputy.full_name,
             ),
             rounds,

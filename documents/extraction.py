@@ -187,7 +187,25 @@ def _page_lines(layout: Any, fields: list[_Piece]) -> list[list[str]]:
         elif right is not None:
             right.text = value.text + right.text
             right.x0 = value.x0
+        elif value.text:  # a field that is the whole line ("Số: 01/KH-PGDĐT"): a line of the box just above it
+            _place_line(boxes, value)
     return [[p.text for p in box if p.text.strip()] for box in boxes]
+
+
+def _place_line(boxes: list[list[_Piece]], line: _Piece) -> None:
+    """Put a whole-line field after the nearest text box above it in its column, else in a box of its own."""
+    above = [
+        (index, box)
+        for index, box in enumerate(boxes)
+        if box
+        and min(p.y0 for p in box) >= line.y1 - 2
+        and min(line.x1, max(p.x1 for p in box)) > max(line.x0, min(p.x0 for p in box))
+    ]
+    if not above:
+        boxes.append([line])
+        return
+    _index, box = min(above, key=lambda item: min(p.y0 for p in item[1]) - line.y1)
+    box.append(line)
 
 
 def _pdf_text(data: bytes) -> ExtractedText:

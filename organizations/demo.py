@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -18,7 +20,9 @@ from organizations.models import (
     OrganizationKind,
     RecipientGroup,
     Role,
+    SealImage,
     SignatureForm,
+    SignatureImage,
     Unit,
     User,
 )
@@ -477,4 +481,125 @@ def load_directory() -> dict[str, Organization]:
                     "note": "Phân công ký thay theo quy chế làm việc của cơ quan",
                 },
             )
+    load_images(organizations)
     return organizations
+
+
+# --- Demo signature and seal images (Phụ lục I): generated, so `make run` shows the stamps as printed. ---
+
+SEAL_WIDTH_MM = Decimal("28.0")  # fits the stamp box above its text (signing.pades)
+
+
+def _font(size: int, *, bold: bool = True) -> Any:
+    """A Vietnamese-capable serif for the seal's ring (fontconfig's answer), else Pillow's own."""
+    import subprocess
+
+    from PIL import ImageFont
+
+    pattern = "Liberation Serif:bold" if bold else "Liberation Serif"
+    try:
+        path = subprocess.run(  # noqa: S603 - a fixed program and arguments
+            ["fc-match", "-f", "%{file}", pattern],  # noqa: S607
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout
+        return ImageFont.truetype(path, size)
+    except (OSError, subprocess.SubprocessError):
+        return ImageFont.load_default(size)
+
+
+def scribble_png(seed: str, *, width: int = 600, height: int = 240) -> bytes:
+    """A blue handwritten-looking signature on a transparent ground, the same for the same seed."""
+    import io
+    import math
+    import random
+
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(seed)  # noqa: S311 - a drawing, not a secret
+    image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    ink = (13, 51, 166, 255)
+    points = []
+    loops = rng.randint(3, 5)
+    for step in range(220):
+        t = step / 219
+        x = 40 + t * (width - 80)
+        y = height / 2 + math.sin(t * loops * 2 * math.pi + rng.random() * 0.2) * height * 0.28 * (1 - 0.4 * t)
+        points.append((x + math.cos(t * 23) * 12, y))
+    draw.line(points, fill=ink, width=7, joint="curve")
+    # the flourish under the name
+    draw.line([(60, height * 0.82), (width * 0.55, height * 0.74), (width - 50, height * 0.8)], fill=ink, width=5)
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def seal_png(name: str, *, size: int = 472) -> bytes:
+    """A red round seal: the organization's name around the ring, a star in the middle, transparent outside."""
+    import io
+    import math
+
+    from PIL import Image, ImageDraw
+
+    red = (204, 13, 13, 235)
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    c = size / 2
+    draw.ellipse((4, 4, size - 4, size - 4), outline=red, width=12)
+    draw.ellipse((size * 0.2, size * 0.2, size * 0.8, size * 0.8), outline=red, width=5)
+    star = [
+        (
+            c + (size * (0.16 if i % 2 == 0 else 0.065)) * math.sin(i * math.pi / 5),
+            c - (size * (0.16 if i % 2 == 0 else 0.065)) * math.cos(i * math.pi / 5),
+        )
+        for i in range(10)
+    ]
+    draw.polygon(star, fill=red)
+    text = f"{name.upper()} · "
+    font = _font(int(size * 0.075))
+    radius = size * 0.39
+    for index, char in enumerate(text):  # each letter turned to follow the ring
+        angle = 2 * math.pi * index / len(text)
+        glyph = Image.new("RGBA", (int(size * 0.12), int(size * 0.12)), (0, 0, 0, 0))
+        ImageDraw.Draw(glyph).text((glyph.width / 2, glyph.height / 2), char, font=font, fill=red, anchor="mm")
+        glyph = glyph.rotate(-math.degrees(angle), resample=Image.Resampling.BICUBIC)
+        x = c + radius * math.sin(angle) - glyph.width / 2
+        y = c - radius * math.cos(angle) - glyph.height / 2
+        image.alpha_composite(glyph, (int(x), int(y)))
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def load_images(organizations: dict[str, Organization]) -> None:
+    """Give the demo signers (heads and deputies) a signature image and each body a seal, where missing."""
+    import hashlib
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    for organization in organizations.values():
+        if not SealImage.objects.filter(organization=organization).exists():
+            png = seal_png(str(organization))
+            SealImage.objects.create(
+                organization=organization,
+                png=png,
+                sha256=hashlib.sha256(png).hexdigest(),
+                width_px=472,
+                height_px=472,
+                width_mm=SEAL_WIDTH_MM,
+                uploaded_at=now,
+            )
+    signers = User.objects.filter(
+        memberships__organization__in=organizations.values(),
+        memberships__role__in=(Role.HEAD, Role.DEPUTY),
+        signature_image__isnull=True,
+    ).distinct()
+    for user in signers:
+        png = scribble_png(user.username)
+        SignatureImage.objects.create(
+            user=user, png=png, sha256=hashlib.sha256(png).hexdigest(), width=600, height=240, uploaded_at=now
+        )

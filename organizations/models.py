@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -345,3 +347,34 @@ class SignatureImage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.width}×{self.height})"
+
+
+class SealImage(models.Model):
+    """An organization's seal as a transparent PNG, for the visible appearance of its digital signature.
+
+    Drawn at its real width (`width_mm`, the seal's diameter for a round seal) over the left third of the
+    signer's signature image (Nghị định 30/2020, Phụ lục I). One per organization, set in the admin.
+    """
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="seal_image", verbose_name=_("cơ quan")
+    )
+    png = models.BinaryField(_("ảnh con dấu (PNG)"))
+    sha256 = models.CharField(max_length=64)
+    width_px = models.PositiveIntegerField(_("rộng (px)"))
+    height_px = models.PositiveIntegerField(_("cao (px)"))
+    width_mm = models.DecimalField(
+        _("đường kính thật (mm)"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("30.0"),
+        validators=[MinValueValidator(Decimal("15")), MaxValueValidator(Decimal("60"))],
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"))
+
+    class Meta:
+        verbose_name = _("ảnh con dấu")
+        verbose_name_plural = _("ảnh con dấu")
+
+    def __str__(self) -> str:
+        return f"{self.organization} ({self.width_mm} mm)"

@@ -16,6 +16,7 @@ from weasyprint import HTML
 # WeasyPrint logs each layout step at INFO; at the project's default level that is noise per PDF.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
+PDF_VARIANT = "pdf/a-2b"
 _PX_TO_PT = 0.75  # CSS px are 1/96 in, PDF points 1/72 in
 
 # (page index, (x0, y0, x1, y1) in PDF points, origin bottom-left), or None when the anchor is missing
@@ -34,7 +35,9 @@ def anchor_box(layout: Any, anchor: str) -> AnchorBox:
 def lay_out(html: str, anchors: tuple[str, ...]) -> tuple[bytes, int, dict[str, AnchorBox]]:
     """The PDF (with AcroForm fields), its page count and where each anchor landed."""
     layout = HTML(string=html, base_url=None).render(pdf_forms=True)
-    return layout.write_pdf(), len(layout.pages), {a: anchor_box(layout, a) for a in anchors}
+    # PDF/A-2b: fonts embedded, an sRGB output intent, XMP identification (docs/signing.md, "PDF/A-2b").
+    pdf = layout.write_pdf(pdf_variant=PDF_VARIANT)
+    return pdf, len(layout.pages), {a: anchor_box(layout, a) for a in anchors}
 
 
 def lay_out_into(html: str, anchors: tuple[str, ...], sender: Connection) -> None:

@@ -14,31 +14,40 @@ import datetime as dt
 import io
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from html import escape
 
 from pyhanko import stamp
-from pyhanko.pdf_utils import content, generic, layout
+from pyhanko.pdf_utils import content, layout
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import FieldMDPAction, FieldMDPSpec, MDPPerm, SigFieldSpec
 
 from documents.dates import VIETNAM
-from signing.fonts import CSS_FONT_STACK
+from signing import faces
 from signing.keys import DocumentSigner
-from signing.rendering import (
-    DAY_FIELD,
-    FILLABLE_FIELDS,
-    MONTH_FIELD,
-    ORGANIZATION_FIELD,
-    SIGNER_FIELD,
-    YEAR_FIELD,
-    PlacedBox,
-)
+from signing.rendering import FILLABLE_FIELDS, ORGANIZATION_FIELD, SIGNER_FIELD, PlacedBox
 
 _SIGNER_COLOUR = "#0d33a6"  # blue, like the ink of a signature
 _SEAL_COLOUR = "#cc0d0d"  # red, like a seal
-_FIELD_FONT_SIZE = 14
+_MM = 72 / 25.4  # PDF points per millimetre
+_STAMP_TEXT_PT = 6.5
+# The signer's stamp keeps its text (and its blue frame) right of this share of its width: the seal covers
+# the left third (Phụ lục I), and the organization's box ends there (templates/signing/document.html).
+_SIGNER_TEXT_FROM = 0.36
+_SIGNER_IMAGE_MAX_MM = (44.0, 22.0)  # width, height of the handwritten signature's area
+_SEAL_TEXT_MM = 9.0  # the organization's text under its seal (name with place, time: up to three lines)
+
+
+@dataclass(frozen=True)
+class StampImage:
+    """A transparent PNG for a stamp: the signer's handwritten signature or the organization's seal."""
+
+    png: bytes
+    width_px: int
+    height_px: int
+    width_mm: float | None = None  # a seal's real width; None: fit the signature into its area
 
 
 class _PdfPageBytes(content.ImportedPdfPage):
@@ -58,33 +67,68 @@ class _PdfPageBytes(content.ImportedPdfPage):
         return resource_name.encode("ascii") + b" Do"
 
 
-def _stamp_pdf(lines: list[str], *, width: float, height: float, colour: str, inset_left: float = 0.0) -> bytes:
-    """The stamp's face, laid out by WeasyPrint like the document itself.
+def _lines_html(lines: list[str]) -> str:
+    return "".join(f"<p>{escape(line)}</p>" for line in lines)
 
-    pyHanko's own text stamps drop the composite glyphs of Vietnamese letters (ư, ầ, ị…) from the
-    embedded font subset, so the face is a one-page PDF imported as the signature's appearance.
-    """
-    from weasyprint import HTML
 
-    body = "".join(f"<p>{escape(line)}</p>" for line in lines)
-    html = (
-        "<html><head><style>"
-        f"@page {{ size: {width:.2f}pt {height:.2f}pt; margin: 0 }}"
-        f"html {{ font-family: {CSS_FONT_STACK}; font-size: 7.5pt; color: {colour}; }}"
-        f"body {{ margin: 0; height: {height - 4:.2f}pt; border: 1pt solid {colour}; border-radius: 3pt;"
-        " display: flex; flex-direction: column; justify-content: center; text-align: center; }"
-        f"p {{ margin: 0 2pt 0 {2 + width * inset_left:.2f}pt; line-height: 1.25; }}"
-        f"</style></head><body>{body}</body></html>"
+def _fit_mm(image: StampImage, max_w: float, max_h: float) -> tuple[float, float]:
+    """The image's size in mm: a seal at its real width, a signature as large as its area allows."""
+    ratio = image.height_px / image.width_px
+    width = min(image.width_mm or max_w, max_w, max_h / ratio)
+    return width, width * ratio
+
+
+def _signer_face(lines: list[str], image: StampImage | None, *, width: float, height: float) -> bytes:
+    """The signer's stamp: the handwritten signature centred, the text framed in blue right of the seal."""
+    text_left = width * _SIGNER_TEXT_FROM
+    base = (
+        f"html {{ font-size: {_STAMP_TEXT_PT}pt; color: {_SIGNER_COLOUR}; }}"
+        f".text {{ position: absolute; left: {text_left:.2f}pt; right: 0; bottom: 0; border: 0.8pt solid"
+        f" {_SIGNER_COLOUR}; border-radius: 2pt; padding: 1pt 2pt; text-align: center; line-height: 1.2 }}"
     )
-    return HTML(string=html).write_pdf()
+    if image is None:  # no image on file: the text stamp alone, as tall as the box
+        css = base + ".text { top: 0; display: flex; flex-direction: column; justify-content: center }"
+        return faces.page_pdf(f'<div class="text">{_lines_html(lines)}</div>', css, width=width, height=height)
+    w_mm, h_mm = _fit_mm(image, *_SIGNER_IMAGE_MAX_MM)
+    area_mm = height / _MM - 10  # above the text frame
+    css = base + (
+        f"img {{ position: absolute; width: {w_mm:.2f}mm; height: {h_mm:.2f}mm;"
+        f" left: {(width / _MM - w_mm) / 2:.2f}mm; top: {max(0.0, (area_mm - h_mm) / 2):.2f}mm }}"
+    )
+    body = f'<img src="{faces.png_data_uri(image.png)}" alt=""><div class="text">{_lines_html(lines)}</div>'
+    return faces.page_pdf(body, css, width=width, height=height)
 
 
-def _stamp_style(
-    lines: list[str], box: tuple[float, float, float, float], colour: str, inset_left: float = 0.0
-) -> stamp.StaticStampStyle:
-    width, height = abs(box[2] - box[0]), abs(box[3] - box[1])
-    face = _stamp_pdf(lines, width=width, height=height, colour=colour, inset_left=inset_left)
-    return stamp.StaticStampStyle(background=_PdfPageBytes(face), border_width=0)
+def _seal_face(lines: list[str], image: StampImage | None, *, width: float, height: float) -> bytes:
+    """The organization's stamp: its seal at real size (top right, over the signature's left third), the
+    text under it in red; without a seal image, today's framed text."""
+    base = f"html {{ font-size: {_STAMP_TEXT_PT}pt; color: {_SEAL_COLOUR}; }} p {{ line-height: 1.2 }}"
+    if image is None:
+        css = base + (
+            f"body {{ height: {height - 4:.2f}pt; border: 1pt solid {_SEAL_COLOUR}; border-radius: 3pt;"
+            " display: flex; flex-direction: column; justify-content: center; text-align: center; padding: 0 2pt }"
+        )
+        return faces.page_pdf(_lines_html(lines), css, width=width, height=height)
+    w_mm, h_mm = _fit_mm(image, width / _MM, height / _MM - _SEAL_TEXT_MM)
+    css = base + (
+        f"img {{ position: absolute; right: 0; top: 0; width: {w_mm:.2f}mm; height: {h_mm:.2f}mm }}"
+        ".text { position: absolute; left: 0; right: 0; bottom: 0; text-align: left }"
+    )
+    body = f'<img src="{faces.png_data_uri(image.png)}" alt=""><div class="text">{_lines_html(lines)}</div>'
+    return faces.page_pdf(body, css, width=width, height=height)
+
+
+def _stamp_style(face: bytes) -> stamp.StaticStampStyle:
+    # No margins: the face is laid out at the field's size, so the seal keeps its real size (pyHanko's default
+    # 5-pt margins would shrink a 36 mm box, and the seal in it, by a tenth).
+    fill = layout.SimpleBoxLayoutRule(
+        x_align=layout.AxisAlignment.ALIGN_MID, y_align=layout.AxisAlignment.ALIGN_MID, margins=layout.Margins()
+    )
+    return stamp.StaticStampStyle(background=_PdfPageBytes(face), border_width=0, background_layout=fill)
+
+
+def _size(box: tuple[float, float, float, float]) -> tuple[float, float]:
+    return abs(box[2] - box[0]), abs(box[3] - box[1])
 
 
 def _subject_name(signer: signers.Signer) -> str:
@@ -92,66 +136,14 @@ def _subject_name(signer: signers.Signer) -> str:
     return str(certificate.subject.native.get("common_name", "")) if certificate is not None else ""
 
 
-def _vn_time(moment: dt.datetime | None = None) -> str:
-    return (moment or dt.datetime.now(dt.UTC)).astimezone(VIETNAM).strftime("%H:%M:%S %d/%m/%Y")
-
-
-def _text_appearance(writer: IncrementalPdfFileWriter, field: generic.DictionaryObject, value: str) -> None:
-    """An explicit appearance for a filled text field (Times, centred), so every viewer shows the same."""
-    x0, y0, x1, y1 = (float(v) for v in field["/Rect"])
-    width, height = abs(x1 - x0), abs(y1 - y0)
-    italic = field.get("/T") in (DAY_FIELD, MONTH_FIELD, YEAR_FIELD)  # the date line is in italics
-    text_width = 0.5 * _FIELD_FONT_SIZE * len(value)  # Times digits are half an em wide
-    x = max(0.0, (width - text_width) / 2)
-    y = max(1.0, (height - _FIELD_FONT_SIZE) / 2 + 1.5)
-    escaped = value.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-    content = f"/Tx BMC q BT /F1 {_FIELD_FONT_SIZE} Tf 0 g {x:.2f} {y:.2f} Td ({escaped}) Tj ET Q EMC".encode()
-    font = generic.DictionaryObject(
-        {
-            generic.NameObject("/Type"): generic.NameObject("/Font"),
-            generic.NameObject("/Subtype"): generic.NameObject("/Type1"),
-            generic.NameObject("/BaseFont"): generic.NameObject("/Times-Italic" if italic else "/Times-Roman"),
-            generic.NameObject("/Encoding"): generic.NameObject("/WinAnsiEncoding"),
-        }
-    )
-    appearance = generic.StreamObject(
-        {
-            generic.NameObject("/Type"): generic.NameObject("/XObject"),
-            generic.NameObject("/Subtype"): generic.NameObject("/Form"),
-            generic.NameObject("/BBox"): generic.ArrayObject(
-                [
-                    generic.FloatObject(0),
-                    generic.FloatObject(0),
-                    generic.FloatObject(width),
-                    generic.FloatObject(height),
-                ]
-            ),
-            generic.NameObject("/Resources"): generic.DictionaryObject(
-                {
-                    generic.NameObject("/Font"): generic.DictionaryObject(
-                        {generic.NameObject("/F1"): writer.add_object(font)}
-                    )
-                }
-            ),
-        },
-        stream_data=content,
-    )
-    field["/AP"] = generic.DictionaryObject({generic.NameObject("/N"): writer.add_object(appearance)})
+def iso_time(moment: dt.datetime | None = None) -> str:
+    """The stamp's signing time, ISO 8601 in Vietnam's time: "2026-03-06T09:15:00+07:00"."""
+    return (moment or dt.datetime.now(dt.UTC)).astimezone(VIETNAM).isoformat(timespec="seconds")
 
 
 def set_text_fields(writer: IncrementalPdfFileWriter, values: Mapping[str, str]) -> set[str]:
-    """Set /V and the appearance of the named text fields in this revision; returns the names found."""
-    found: set[str] = set()
-    for ref in writer.root["/AcroForm"]["/Fields"]:
-        field = ref.get_object()
-        name = field.get("/T")
-        if field.get("/FT") != "/Tx" or name not in values:
-            continue
-        field["/V"] = generic.TextStringObject(values[name])
-        _text_appearance(writer, field, values[name])
-        writer.update_container(field)
-        found.add(str(name))
-    return found
+    """Fill the named line fields (value and face) in this revision; returns the names found."""
+    return faces.set_line_fields(writer, values, filled=True)
 
 
 def sign_as_signer(
@@ -160,9 +152,9 @@ def sign_as_signer(
     key: DocumentSigner,
     signer_box: PlacedBox,
     organization_box: PlacedBox,
-    year_value: str,
     signer_name: str,
     location: str = "",
+    signature_image: StampImage | None = None,
 ) -> bytes:
     """The signer's certification signature (DocMDP: fill forms) with a visible stamp.
 
@@ -170,11 +162,6 @@ def sign_as_signer(
     appearances for the fields so viewers do not each draw their own.
     """
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    acro_form = writer.root["/AcroForm"]
-    # WeasyPrint asks viewers to draw field appearances; we draw them, so every viewer shows the same.
-    acro_form["/NeedAppearances"] = generic.BooleanObject(False)
-    writer.update_container(acro_form)
-    set_text_fields(writer, {YEAR_FIELD: year_value})
     fields.append_signature_field(
         writer,
         SigFieldSpec(
@@ -201,10 +188,12 @@ def sign_as_signer(
         metadata,
         backend,
         stamp_style=_stamp_style(
-            ["Ký số bởi:", _subject_name(backend), f"Thời gian ký: {_vn_time()}"],
-            signer_box.rect,
-            _SIGNER_COLOUR,
-            inset_left=1 / 3,  # the seal will cover the left third (Phụ lục I): keep the text clear of it
+            _signer_face(
+                [f"Ký số bởi: {_subject_name(backend)}", iso_time()],
+                signature_image,
+                width=_size(signer_box.rect)[0],
+                height=_size(signer_box.rect)[1],
+            )
         ),
         new_field_spec=SigFieldSpec(SIGNER_FIELD, on_page=signer_box.page, box=signer_box.rect),
     )
@@ -223,9 +212,18 @@ def _field_rect(writer: IncrementalPdfFileWriter, name: str) -> tuple[float, flo
 
 
 def fill_and_seal(
-    signed_pdf: bytes, *, values: Mapping[str, str], key: DocumentSigner, organization_name: str
+    signed_pdf: bytes,
+    *,
+    values: Mapping[str, str],
+    key: DocumentSigner,
+    organization_name: str,
+    organization_label: str = "",
+    seal_image: StampImage | None = None,
 ) -> bytes:
-    """The clerk's revision: number and date into their fields, then the organization's signature."""
+    """The clerk's revision: the number and date lines into their fields, then the organization's signature.
+
+    `organization_label` names the organization with its place on the stamp ("Phòng Giáo dục và Đào tạo
+    Cần Giuộc"); `seal_image` is its seal, drawn at its real width over the signature's left third."""
     writer = IncrementalPdfFileWriter(io.BytesIO(signed_pdf))
     found = set_text_fields(writer, values)
     missing = set(values) - found
@@ -243,9 +241,12 @@ def fill_and_seal(
         metadata,
         backend,
         stamp_style=_stamp_style(
-            ["Ký số của cơ quan:", _subject_name(backend), _vn_time()],
-            _field_rect(writer, ORGANIZATION_FIELD),
-            _SEAL_COLOUR,
+            _seal_face(
+                [organization_label or _subject_name(backend), iso_time()],
+                seal_image,
+                width=_size(_field_rect(writer, ORGANIZATION_FIELD))[0],
+                height=_size(_field_rect(writer, ORGANIZATION_FIELD))[1],
+            )
         ),
     )
     output = pdf_signer.sign_pdf(writer)

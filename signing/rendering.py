@@ -1,8 +1,10 @@
 """The document in its legal layout (Nghị định 30/2020, Phụ lục I): one template, two outputs.
 
 `render_html` is the document view in the browser; `render_pdf` lays the same HTML out with WeasyPrint.
-The number and the date are form fields (<input name="so|ngay|thang|nam">): WeasyPrint turns them into
-AcroForm text fields, blank in the PDF the signer signs, filled by the clerk's incremental update.
+The number line and the place-date line are each one form field (<input name="so|ngay">) covering the
+whole line: WeasyPrint makes them AcroForm text fields, and `signing.line_fields` draws their faces — the
+blank line in the PDF the signer signs ("Số:      /KH-PGDĐT"), the filled line in the clerk's incremental
+update ("Số: 01/KH-PGDĐT") — in the document's own embedded font, so the line reads as typed text.
 """
 
 from __future__ import annotations
@@ -21,17 +23,19 @@ from documents.dates import format_vn_date, vn_today
 from documents.errors import DomainError
 from documents.models import Confidentiality, Document, Urgency
 from documents.numbering import format_code, format_number
+from signing.faces import GAP
 from signing.fonts import CSS_FONT_STACK
 from signing.titles import title_lines
 
 logger = logging.getLogger(__name__)
 
-# Form field names in the PDF; verification accepts changes to these and nothing else.
+# Form field names in the PDF; verification accepts changes to these and nothing else. Each field is a
+# whole line: "so" the number line, "ngay" the place-date line.
 NUMBER_FIELD = "so"
-DAY_FIELD = "ngay"
-MONTH_FIELD = "thang"
-YEAR_FIELD = "nam"
-FILLABLE_FIELDS = (NUMBER_FIELD, DAY_FIELD, MONTH_FIELD, YEAR_FIELD)
+DATE_FIELD = "ngay"
+FILLABLE_FIELDS = (NUMBER_FIELD, DATE_FIELD)
+# PDFs issued before the lines became single fields filled "so", "ngay", "thang", "nam" (one per blank).
+LEGACY_FILLABLE_FIELDS = ("so", "ngay", "thang", "nam")
 SIGNER_FIELD = "ChuKyNguoiKy"
 ORGANIZATION_FIELD = "ChuKyCoQuan"
 SIGNER_ANCHOR = "ky-nguoi-ky"
@@ -105,15 +109,35 @@ def date_parts(value: Any) -> dict[str, str]:
     match = re.fullmatch(r"ngày (\d+) tháng (\d+) năm (\d+)", format_vn_date(value))
     if match is None:  # pragma: no cover - format_vn_date always matches
         raise ValueError(value)
-    return {DAY_FIELD: match[1], MONTH_FIELD: match[2], YEAR_FIELD: match[3]}
+    return {"ngay": match[1], "thang": match[2], "nam": match[3]}
 
 
-def field_values(document: Document) -> dict[str, str]:
-    """What the number and date fields hold: blank before registration, the year already known."""
+def field_parts(document: Document) -> dict[str, str]:
+    """The number and the date's parts, for the page in the browser: blank before registration."""
     if document.number is not None and document.issue_date is not None:
-        return {NUMBER_FIELD: format_number(document.number), **date_parts(document.issue_date)}
+        return {"so": format_number(document.number), **date_parts(document.issue_date)}
     year = document.number_year or vn_today().year
-    return {NUMBER_FIELD: "", DAY_FIELD: "", MONTH_FIELD: "", YEAR_FIELD: str(year)}
+    return {"so": "", "ngay": "", "thang": "", "nam": str(year)}
+
+
+def number_line(document: Document, number: str) -> str:
+    """ "Số: 01/KH-PGDĐT", or "Số: <gap>/KH-PGDĐT" before the clerk gives the number."""
+    return f"Số: {number or GAP}{format_code(document, None)}"
+
+
+def date_line(document: Document, parts: dict[str, str]) -> str:
+    """ "Cần Giuộc, ngày 06 tháng 3 năm 2019", gaps for day and month before registration."""
+    place = document.place_name or document.organization.place_name
+    day, month = parts["ngay"] or GAP, parts["thang"] or GAP
+    return f"{place}, ngày {day} tháng {month} năm {parts['nam']}"
+
+
+def field_values(document: Document, *, filled: bool = True) -> dict[str, str]:
+    """What the two line fields print: the whole number line and the whole place-date line."""
+    parts = field_parts(document)
+    if not filled:
+        parts = {**parts, "so": "", "ngay": "", "thang": ""}
+    return {NUMBER_FIELD: number_line(document, parts["so"]), DATE_FIELD: date_line(document, parts)}
 
 
 def recipient_lines(document: Document) -> list[str]:
@@ -129,9 +153,9 @@ def recipient_lines(document: Document) -> list[str]:
 def document_context(document: Document, *, filled: bool, for_pdf: bool) -> dict[str, Any]:
     """Everything the template prints. `filled=False` leaves number and date blank (the signer's PDF)."""
     organization = document.organization
-    values = field_values(document)
+    values = field_parts(document)
     if not filled:
-        values = {**values, NUMBER_FIELD: "", DAY_FIELD: "", MONTH_FIELD: ""}
+        values = {**values, "so": "", "ngay": "", "thang": ""}
     return {
         # The bare page shell; the browser's view (signing.views.document_view) puts it in base.html instead.
         "layout": "signing/_print.html",
@@ -189,11 +213,32 @@ def render_pdf(document: Document, *, filled: bool = False) -> RenderedPdf:
         raise RenderTooLarge(details={"html_chars": len(html), "limit": MAX_RENDER_HTML_CHARS})
     pdf, page_count, boxes = _lay_out_in_child(html, timeout=float(settings.SIGNING_RENDER_TIMEOUT))
     return RenderedPdf(
-        pdf=pdf,
+        pdf=_with_line_faces(pdf, field_values(document, filled=filled), filled=filled),
         page_count=page_count,
         signer_box=_placed(boxes, SIGNER_ANCHOR),
         organization_box=_placed(boxes, ORGANIZATION_ANCHOR),
     )
+
+
+def _with_line_faces(pdf: bytes, lines: dict[str, str], *, filled: bool) -> bytes:
+    """The number and date lines drawn into their fields (WeasyPrint leaves text fields without a face)."""
+    import io
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    from signing.faces import set_line_fields
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    acro_form = writer.root["/AcroForm"]
+    # WeasyPrint asks viewers to draw field faces; we draw them, so every viewer shows the same (and PDF/A
+    # forbids NeedAppearances).
+    acro_form["/NeedAppearances"] = generic.BooleanObject(False)
+    writer.update_container(acro_form)
+    set_line_fields(writer, lines, filled=filled)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _lay_out_in_child(html: str, *, timeout: float) -> tuple[bytes, int, dict[str, Any]]:

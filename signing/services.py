@@ -7,19 +7,38 @@ transaction and locks the row; the lifecycle service stores the PDF with its has
 from __future__ import annotations
 
 import hashlib
+import io
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 
+from audit.services import record_event
 from documents import services as document_services
 from documents.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from documents.models import ArtifactKind, Document, DocumentArtifact, Status
-from organizations.models import Role
+from organizations.models import Organization, Role, SealImage, SignatureImage
 from organizations.selectors import has_role
 from signing import pades
 from signing.keys import DocumentSigner, KeyStore
 from signing.permissions import check_sign
-from signing.rendering import YEAR_FIELD, field_values, render_pdf
+from signing.rendering import field_values, render_pdf
+
+
+def signature_image_for(user_id: int | None) -> pades.StampImage | None:
+    """The signer's handwritten signature (uploaded on /me/), or None: the stamp is then text only."""
+    image = SignatureImage.objects.filter(user_id=user_id).first() if user_id else None
+    return pades.StampImage(bytes(image.png), image.width, image.height) if image else None
+
+
+def seal_image_for(organization_id: int) -> pades.StampImage | None:
+    """The organization's seal at its real width, or None: the organization's stamp is then text only."""
+    seal = SealImage.objects.filter(organization_id=organization_id).first()
+    if seal is None:
+        return None
+    return pades.StampImage(bytes(seal.png), seal.width_px, seal.height_px, width_mm=float(seal.width_mm))
 
 
 def signed_pdf_for_document(*, document: Document, key: DocumentSigner) -> bytes:
@@ -30,9 +49,9 @@ def signed_pdf_for_document(*, document: Document, key: DocumentSigner) -> bytes
         key=key,
         signer_box=rendered.signer_box,
         organization_box=rendered.organization_box,
-        year_value=field_values(document)[YEAR_FIELD],
         signer_name=document.signer.display_name if document.signer_id else "",
         location=document.place_name,
+        signature_image=signature_image_for(document.signer_id),
     )
 
 
@@ -80,7 +99,12 @@ def prepare_issue(*, document: Document, actor: Any, organization_backend: Docum
         raise ValidationFailed("Bản PDF đã ký không khớp mã băm đã lưu; không thể phát hành.")
     key = organization_backend or KeyStore().for_organization(document.organization)
     return pades.fill_and_seal(
-        signed, values=field_values(document), key=key, organization_name=document.organization.name
+        signed,
+        values=field_values(document),
+        key=key,
+        organization_name=document.organization.name,
+        organization_label=str(document.organization),  # the name with its place (Organization.__str__)
+        seal_image=seal_image_for(document.organization_id),
     )
 
 
@@ -117,3 +141,70 @@ def issue_step(*, document: Document, actor: Any) -> Document:
     if wants_organization_seal(document=document):
         return issue_document(document=document, actor=actor)
     return document_services.document_issue(document=document, actor=actor)
+
+
+MAX_SEAL_BYTES = 1024 * 1024
+SEAL_SIDE_PX = (100, 2000)
+_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def check_seal_png(data: bytes) -> tuple[int, int]:
+    """(width, height) of a real PNG with transparency (a seal is printed over the signature), else
+    ValidationFailed in Vietnamese. Checked by content, never by the file's name."""
+    if len(data) > MAX_SEAL_BYTES:
+        raise ValidationFailed("Ảnh con dấu quá lớn (tối đa 1 MB).", details={"field": "image"})
+    if not data.startswith(_PNG_MAGIC):
+        raise ValidationFailed("Tệp không phải ảnh PNG (chỉ nhận ảnh .png thật).", details={"field": "image"})
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()  # the chunks' checksums, without decoding the pixels
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            transparent = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise ValidationFailed("Ảnh PNG bị hỏng, không đọc được.", details={"field": "image"}) from exc
+    if not transparent:
+        raise ValidationFailed("Ảnh con dấu phải có nền trong suốt (PNG có kênh alpha).", details={"field": "image"})
+    low, high = SEAL_SIDE_PX
+    if not (low <= width <= high and low <= height <= high):
+        raise ValidationFailed(
+            f"Kích thước ảnh {width}×{height} px không hợp lý: mỗi cạnh từ {low} đến {high} px.",
+            details={"field": "image"},
+        )
+    return width, height
+
+
+@transaction.atomic
+def seal_image_set(*, actor: Any, organization: Organization, data: bytes, width_mm: Decimal) -> SealImage:
+    """The organization's seal image (transparent PNG, checked by content like a signature image) and its real
+    width; replaces the one it had. Set by an administrator (the admin) or the organization's head."""
+    if not (
+        getattr(actor, "is_superuser", False)
+        or has_role(user=actor, organization_id=organization.pk, roles=(Role.HEAD,))
+    ):
+        raise PermissionDenied("Chỉ quản trị hoặc thủ trưởng cơ quan mới được đặt ảnh con dấu.")
+    if not Decimal("15") <= width_mm <= Decimal("60"):
+        raise ValidationFailed("Đường kính con dấu phải từ 15 đến 60 mm.", details={"field": "width_mm"})
+    width, height = check_seal_png(data)
+    digest = hashlib.sha256(data).hexdigest()
+    seal, _created = SealImage.objects.update_or_create(
+        organization=organization,
+        defaults={
+            "png": data,
+            "sha256": digest,
+            "width_px": width,
+            "height_px": height,
+            "width_mm": width_mm,
+            "uploaded_at": timezone.now(),
+        },
+    )
+    record_event(
+        organization_id=organization.pk,
+        actor=actor,
+        action="seal_image.set",
+        obj=seal,
+        details={"sha256": digest, "width_px": width, "height_px": height, "width_mm": str(width_mm)},
+    )
+    return seal

@@ -29,7 +29,7 @@ from pyhanko_certvalidator import ValidationContext
 from documents.dates import VIETNAM
 from documents.errors import ValidationFailed
 from signing.keys import KeyStore
-from signing.rendering import FILLABLE_FIELDS, ORGANIZATION_FIELD
+from signing.rendering import FILLABLE_FIELDS, LEGACY_FILLABLE_FIELDS, ORGANIZATION_FIELD
 
 logger = logging.getLogger(__name__)
 
@@ -339,7 +339,9 @@ def _verify_one(data: bytes, sig: EmbeddedPdfSignature, roots: list[asn1_x509.Ce
         report.problems.append(message % {"name": name, "level": label})
     # The organization's signature vouches for the number and date: after it, no field may change
     # (also for PDFs issued before the field lock existed, which pyHanko alone would pass).
-    unexpected = [f for f in report.changed_fields if report.is_organization or f not in FILLABLE_FIELDS]
+    # After the signer's: the two line fields, or the four blanks of PDFs issued before the lines were fields.
+    fillable = set(FILLABLE_FIELDS) | set(LEGACY_FILLABLE_FIELDS)
+    unexpected = [f for f in report.changed_fields if report.is_organization or f not in fillable]
     if unexpected:
         report.problems.append(
             _("Sau chữ ký của %(name)s, các trường sau đã bị sửa: %(fields)s.")

@@ -57,11 +57,15 @@ def test_issued_pdf_holds_the_number_and_date_in_its_fields_and_is_stored_with_i
     # when its form fields are read back
     fields = PdfReader(io.BytesIO(bytes(stored.pdf))).get_fields()
 
-    # then they hold the register's number and date, and the stored hash is the bytes' hash
+    # then they hold the register's number and date as printed lines (one field per line, issue 12), and the
+    # stored hash is the bytes' hash
     assert document.status == Status.ISSUED
-    assert fields["so"]["/V"] == f"{document.number:02d}"
-    assert fields["ngay"]["/V"] == f"{document.issue_date.day:02d}"
-    assert fields["nam"]["/V"] == str(document.issue_date.year)
+    assert fields["so"]["/V"] == f"Số: {document.number:02d}/KH-{office_keys.organization.abbreviation}"
+    day, year = f"{document.issue_date.day:02d}", document.issue_date.year
+    assert fields["ngay"]["/V"].startswith(f"{office_keys.organization.place_name}, ngày {day} tháng ")
+    assert fields["ngay"]["/V"].endswith(f" năm {year}")
+    assert "thang" not in fields
+    assert "nam" not in fields
     assert stored.sha256 == hashlib.sha256(bytes(stored.pdf)).hexdigest()
 
 
