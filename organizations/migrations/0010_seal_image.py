@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("organizations", "0008_signature_image"),
+        ("organizations", "0009_authority_chains"),
     ]
 
     operations = [
