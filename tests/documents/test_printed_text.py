@@ -88,3 +88,17 @@ def test_a_purpose_as_written_must_say_the_purpose_chosen(office: Office) -> Non
         ("", "UBND huyện (b/c)"),
     ]
     assert edited.current_version.content["recipients"][0]["purpose_text"] == "để b/c"
+
+
+def test_a_typed_recipient_line_keeps_its_purpose_as_written() -> None:
+    # given lines as a drafter types them into the form or a plan prints them
+    from documents.importer import parse_recipient
+
+    # then the purpose is read, and its wording kept only where it is not the label
+    assert parse_recipient("- Sở GD&ĐT tỉnh Long An (để b/c);") == {
+        "display_name": "Sở GD&ĐT tỉnh Long An",
+        "purpose": "report",
+        "purpose_text": "để b/c",
+    }
+    assert parse_recipient("- UBND huyện (b/c);") == {"display_name": "UBND huyện", "purpose": "report"}
+    assert parse_recipient("- Ban Giám đốc (để biết);") == {"display_name": "Ban Giám đốc", "purpose": "inform"}
