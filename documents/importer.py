@@ -19,8 +19,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import translation
+
 from documents.catalog import DOCUMENT_TYPES
+from documents.emphasis import plain as _plain
 from documents.limits import check_draft
+from documents.models import Purpose
 from organizations.authority import PREFIX, chain_for, chain_of_lines, normalize_title_line
 from organizations.models import SignatureForm
 
@@ -61,6 +65,7 @@ class PlanParseError(ValueError):
 class ParsedRecipient:
     display_name: str
     purpose: str  # execute | report | inform | ""
+    purpose_text: str = ""  # as written where it differs from the purpose's label: "để b/c", "báo cáo"
 
 
 @dataclass
@@ -74,6 +79,7 @@ class ParsedPlan:
     place_name: str = ""
     issue_date: dt.date | None = None
     year: int | None = None
+    date_line: str = ""  # the place-and-date line as printed
     type_heading: str = ""  # as printed, e.g. "CHƯƠNG TRÌNH HÀNH ĐỘNG"
     doc_type_code: str = ""
     doc_type_name: str = ""
@@ -94,8 +100,12 @@ class ParsedPlan:
         return [p for p in self.body.split("\n\n") if p]
 
 
-def _clean_line(line: str) -> str:
-    line = unicodedata.normalize("NFC", line).replace("\u00a0", " ").replace("**", "")
+def _clean_line(line: str, *, keep_marks: bool = False) -> str:
+    """One line, normalised; `keep_marks` keeps the `**bold**`/`*italic*` marks (the body prints them as emphasis,
+    documents.emphasis), otherwise they go (a header or signature line's weight is the layout's)."""
+    line = unicodedata.normalize("NFC", line).replace("\u00a0", " ")
+    if not keep_marks:
+        line = line.replace("**", "")
     line = _SCRIBBLE.sub("", line)
     return re.sub(r"[ \t]+", " ", line).strip()
 
@@ -127,15 +137,16 @@ def _ends_sentence(text: str) -> bool:
 def _join_broken_paragraphs(paragraphs: list[str]) -> list[str]:
     """Glue the halves of a paragraph cut by a page break ("phối hợp chặt" + "chẽ, hiệu quả")."""
     joined: list[str] = []
-    for text in paragraphs:
+    for marked in paragraphs:
+        text = _plain(marked)
         if joined:
-            previous = joined[-1]
+            previous = _plain(joined[-1])
             starts_item = bool(_STRUCTURE.match(text))
             previous_is_heading = bool(_HEADING.match(previous)) and len(previous) < 200
-            if not _ends_sentence(previous) and not starts_item and (text[0].islower() or not previous_is_heading):
-                joined[-1] = f"{previous} {text}"
+            if not _ends_sentence(previous) and not starts_item and (text[:1].islower() or not previous_is_heading):
+                joined[-1] = f"{joined[-1]} {marked}"
                 continue
-        joined.append(text)
+        joined.append(marked)
     return joined
 
 
@@ -144,11 +155,38 @@ def parse_recipient_line(line: str) -> tuple[str, str]:
     return _purpose(line.lstrip("-+• ").rstrip(" ;,.").strip())
 
 
+def parse_recipient(line: str) -> dict[str, str]:
+    """One "Nơi nhận" line as typed → the line as documents.services takes it, the purpose as written kept where
+    it differs from the purpose's label ("(để b/c)" prints "(để b/c)", not "(b/c)")."""
+    recipient = _recipient(line)
+    return {"display_name": recipient.display_name, "purpose": recipient.purpose} | (
+        {"purpose_text": recipient.purpose_text} if recipient.purpose_text else {}
+    )
+
+
+def purpose_of(written: str) -> str:
+    """The purpose a written purpose denotes ("để b/c" → "report"), "" when it denotes none."""
+    return _purpose(f"x ({written.strip()})")[1]
+
+
 def _purpose(line: str) -> tuple[str, str]:
     for pattern, purpose in _PURPOSES:
         if pattern.search(line):
             return pattern.sub("", line).strip(), purpose
     return line, ""
+
+
+def _recipient(line: str) -> ParsedRecipient:
+    text = line.lstrip("-+• ").rstrip(" ;,.").strip()
+    name, purpose = _purpose(text)
+    written = ""
+    if purpose:
+        written = re.sub(r"\s+", " ", text[len(name) :].strip()[1:-1]).strip()
+        with translation.override("vi"):  # the label as the legal document prints it
+            label = str(Purpose(purpose).label)
+        if written == label:
+            written = ""
+    return ParsedRecipient(display_name=name, purpose=purpose, purpose_text=written)
 
 
 def _parse_header(cells: list[str], plan: ParsedPlan, notes: list[str] | None = None) -> None:
@@ -166,6 +204,7 @@ def _parse_header(cells: list[str], plan: ParsedPlan, notes: list[str] | None = 
             plan.type_abbreviation, plan.organization_abbreviation = type_part, org_part
         elif match := _PLACE_DATE.match(cell):
             plan.place_name = match["place"].strip()
+            plan.date_line = cell
             plan.year = int(match["year"]) if match["year"] else None
             if notes is not None and not (match["day"] and match["month"]):
                 notes.append(f"Dòng ngày tháng chưa ghi ngày, tháng: “{cell}” (văn bản chưa được ban hành?).")
@@ -281,6 +320,7 @@ def _read(text: str, *, strict: bool) -> tuple[ParsedPlan, list[str]]:
     plan, notes = ParsedPlan(), []
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     lines = [_clean_line(raw) for raw in raw_lines]
+    marked = [_clean_line(raw, keep_marks=True) for raw in raw_lines]  # the body keeps its emphasis
 
     type_index = next((i for i, line in enumerate(lines) if _type_of(line)), None)
     vv_index = next((i for i, line in enumerate(lines[:80]) if _SUBJECT_VV.match(line)), None)
@@ -300,8 +340,9 @@ def _read(text: str, *, strict: bool) -> tuple[ParsedPlan, list[str]]:
     if label_index is None and strict:
         raise PlanParseError("Không tìm thấy mục “Nơi nhận:”.")
     end_of_body = label_index if label_index is not None else len(lines)
-    before_label = [line for line in lines[body_start:end_of_body] if not _RULE.match(line)]
-    following = before_label
+    region = [i for i in range(body_start, end_of_body) if not _RULE.match(lines[i])]
+    before_label = [lines[i] for i in region]
+    following = region
     if type_index is not None:
         start = next((i for i, line in enumerate(before_label) if line), None)
         if start is None:
@@ -311,16 +352,16 @@ def _read(text: str, *, strict: bool) -> tuple[ParsedPlan, list[str]]:
         # The trích yếu runs until the first blank line (it may wrap onto a second line).
         end = next((i for i in range(start, len(before_label)) if not before_label[i]), len(before_label))
         plan.subject = " ".join(before_label[start:end])
-        following = before_label[end:]
-    following = [line for line in following if line]
+        following = region[end:]
+    following = [i for i in following if lines[i]]
     # A trích yếu broken over two paragraphs goes on in lower case ("… cấp huyện" / "năm học 2025 - 2026").
-    while type_index is not None and following and following[0][0].islower():
-        plan.subject = f"{plan.subject} {following.pop(0)}"
+    while type_index is not None and following and lines[following[0]][0].islower():
+        plan.subject = f"{plan.subject} {lines[following.pop(0)]}"
 
     body: list[str] = []
-    for paragraph in _join_broken_paragraphs(following):
-        if not body and paragraph.startswith("Căn cứ"):
-            basis, preamble = _split_legal_basis(paragraph)
+    for paragraph in _join_broken_paragraphs([marked[i] for i in following]):
+        if not body and _plain(paragraph).startswith("Căn cứ"):
+            basis, preamble = _split_legal_basis(_plain(paragraph))
             plan.legal_bases.append(basis)
             if preamble:
                 body.append(preamble)
@@ -372,8 +413,7 @@ def _read_tail(tail: list[str], plan: ParsedPlan) -> None:
             plan.recipient_lines.append(line)
             in_list = False
         elif in_list and line.startswith(("-", "+", "•")):
-            name, purpose = _purpose(line.lstrip("-+• ").rstrip(" ;,.").strip())
-            plan.recipients.append(ParsedRecipient(display_name=name, purpose=purpose))
+            plan.recipients.append(_recipient(line))
             plan.recipient_lines.append(line)
         else:
             in_list = False
@@ -425,7 +465,9 @@ def import_draft(*, plan: ParsedPlan, organization: Any, drafter: Any) -> tuple[
     `organization` (documents.recipient_matching): linked where one entry fits without doubt, an outside body
     otherwise; the printed text is kept either way. The signer is matched by name among the leaders.
 
-    Number and date are not carried over: a draft gets them from the clerk after it is signed.
+    Number and date are not this draft's (the clerk gives them after the signature), but what the text said of
+    them is kept on it (`source_code`, `source_date_line`) for the drafter to see; the type name as printed is
+    kept where it says more than the type ("CHƯƠNG TRÌNH HÀNH ĐỘNG"), and each purpose as written.
     """
     from documents.models import DocumentType
     from documents.recipient_matching import match_recipients
@@ -449,6 +491,10 @@ def import_draft(*, plan: ParsedPlan, organization: Any, drafter: Any) -> tuple[
         code=plan.doc_type_code, defaults={"name": type_name, "abbreviation": abbreviation}
     )[0]
     matches = match_recipients([(r.display_name, r.purpose) for r in plan.recipients], organization=organization)
+    lines = [
+        match.line() | ({"purpose_text": parsed.purpose_text} if parsed.purpose_text else {})
+        for match, parsed in zip(matches, plan.recipients, strict=True)
+    ]
     signer = None
     if plan.signer_name:
         leader = (
@@ -471,10 +517,19 @@ def import_draft(*, plan: ParsedPlan, organization: Any, drafter: Any) -> tuple[
         legal_bases=plan.legal_bases,
         signer=signer,
         signature_form=plan.signature_form,
-        recipients=[match.line() for match in matches],
+        recipients=lines,
         confidentiality=plan.confidentiality,
         urgency=plan.urgency,
         place_name=plan.place_name,
         filing_line=plan.filing_line,
+        type_title=printed_type_title(plan.type_heading, type_name),
+        source_code=plan.code if plan.number is not None else "",
+        source_date_line=plan.date_line if plan.issue_date is not None else "",
     )
     return document, matches
+
+
+def printed_type_title(heading: str, type_name: str) -> str:
+    """The type name as printed when it says more than the type's own name, else "" (the name is printed)."""
+    heading = re.sub(r"\s+", " ", heading).strip()
+    return "" if heading.upper() == type_name.upper() else heading

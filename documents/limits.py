@@ -25,9 +25,23 @@ RECIPIENT_MAX = 255  # characters a line: Recipient.display_name
 PLACE_NAME_MAX = 100  # Document.place_name
 FILING_LINE_MAX = 120  # Document.filing_line
 COMMENT_MAX = 2_000  # a comment or a reason on an action
+TYPE_TITLE_MAX = 120  # Document.type_title
+SOURCE_CODE_MAX = 60  # Document.source_code
+SOURCE_DATE_LINE_MAX = 120  # Document.source_date_line
 
-TEXT_LIMITS = {"subject": SUBJECT_MAX, "body": BODY_MAX, "place_name": PLACE_NAME_MAX, "filing_line": FILING_LINE_MAX}
+TEXT_LIMITS = {
+    "subject": SUBJECT_MAX,
+    "body": BODY_MAX,
+    "place_name": PLACE_NAME_MAX,
+    "filing_line": FILING_LINE_MAX,
+    "type_title": TYPE_TITLE_MAX,
+    "source_code": SOURCE_CODE_MAX,
+    "source_date_line": SOURCE_DATE_LINE_MAX,
+}
 LABELS = {
+    "type_title": gettext_lazy("Tên loại in trên văn bản"),
+    "source_code": gettext_lazy("Số, ký hiệu ghi trên bản nhập"),
+    "source_date_line": gettext_lazy("Địa danh, ngày ghi trên bản nhập"),
     "subject": gettext_lazy("Trích yếu"),
     "body": gettext_lazy("Nội dung"),
     "place_name": gettext_lazy("Địa danh"),

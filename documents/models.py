@@ -111,6 +111,9 @@ class Document(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("người soạn thảo"),
     )
     doc_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, verbose_name=_("loại văn bản"))
+    # The type name as printed where it says more than the type ("CHƯƠNG TRÌNH HÀNH ĐỘNG" for a Chương trình);
+    # empty: the type's own name.
+    type_title = models.CharField(_("tên loại in trên văn bản"), max_length=120, blank=True)
     subject = models.CharField(_("trích yếu"), max_length=500)
     legal_bases = models.JSONField(_("căn cứ"), default=list, blank=True)
     body = models.TextField(_("nội dung"), blank=True)
@@ -208,6 +211,10 @@ class Document(ConcurrentTransitionMixin, models.Model):
     # The edXML DocumentId "<OrganId>,<yyyy/MM/dd>,<số>/<ký hiệu>" of a document that came through the exchange.
     external_id = models.CharField(_("mã văn bản liên thông"), max_length=120, blank=True)
     signer_name = models.CharField(_("họ tên người ký (văn bản đến)"), max_length=150, blank=True)
+    # What an imported text said of its own number and date ("12/KH-PGDĐT", "Cần Giuộc, ngày 06 tháng 3 năm 2019"):
+    # kept for the drafter to see, never printed as this document's number (the clerk gives that).
+    source_code = models.CharField(_("số, ký hiệu ghi trên bản nhập"), max_length=60, blank=True)
+    source_date_line = models.CharField(_("địa danh, ngày ghi trên bản nhập"), max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -328,6 +335,8 @@ class Recipient(models.Model):
     # The line as printed ("Sở GD&ĐT tỉnh Long An"); for an external recipient it is all there is.
     display_name = models.CharField(_("tên nơi nhận"), max_length=255)
     purpose = models.CharField(_("mục đích"), max_length=10, choices=Purpose.choices, blank=True, default="")
+    # The purpose as the drafter wrote it where it differs from the label ("để b/c" rather than "b/c").
+    purpose_text = models.CharField(_("mục đích như đã ghi"), max_length=40, blank=True)
     # An outside body reached by e-mail: the issued PDF is sent there after the issue commits.
     email = models.EmailField(_("thư điện tử"), blank=True)
     # An outside body reached by the exchange (edXML, docs/exchange.md): its OrganId, "000.00.12.H41".
@@ -352,7 +361,7 @@ class Recipient(models.Model):
     @property
     def printed_line(self) -> str:
         if self.purpose in (Purpose.REPORT, Purpose.INFORM, Purpose.EXECUTE):
-            return f"{self.display_name} ({Purpose(self.purpose).label})"
+            return f"{self.display_name} ({self.purpose_text or Purpose(self.purpose).label})"
         return self.display_name
 
     @property

@@ -14,6 +14,8 @@ def content_snapshot(document: Document) -> dict[str, Any]:
     return {
         "organization": document.organization_id,
         "doc_type": document.doc_type.code,
+        # the type name as printed, left out when empty so older snapshots keep their shape
+        **({"type_title": document.type_title} if document.type_title else {}),
         "subject": document.subject,
         "legal_bases": list(document.legal_bases),
         "body": document.body,
@@ -36,6 +38,7 @@ def content_snapshot(document: Document) -> dict[str, Any]:
                 **({"group": r.group_id} if r.group_id else {}),
                 **({"email": r.email} if r.email else {}),
                 **({"organ_code": r.organ_code} if r.organ_code else {}),
+                **({"purpose_text": r.purpose_text} if r.purpose_text else {}),
             }
             for r in document.recipients.order_by("position")
         ],

@@ -18,7 +18,10 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
+from documents import emphasis
 from documents.dates import format_vn_date, vn_today
 from documents.errors import DomainError
 from documents.models import Confidentiality, Document, Urgency
@@ -44,6 +47,7 @@ ORGANIZATION_ANCHOR = "ky-co-quan"
 # Measured (docs/signing.md): ~200,000 characters of HTML is about 50 pages and 4–10 s of WeasyPrint on
 # a busy 2-core machine; a real plan is 3–10 pages. Above it, layout time and memory run away (45 s, 480 MB).
 MAX_RENDER_HTML_CHARS = 200_000
+NBSP = "\u00a0"
 
 _ROMAN = re.compile(r"^[IVXLC]+\.\s*\S")
 _NUMBERED = re.compile(r"^\d+(\.\d+)*\.\s*\S")
@@ -60,11 +64,16 @@ URGENCY_MARKS = {Urgency.KHAN: "KHẨN", Urgency.THUONG_KHAN: "THƯỢNG KHẨN"
 
 @dataclass(frozen=True)
 class BodyBlock:
-    """One paragraph of the body; `kind` drives its style (headings bold, items indented)."""
+    """One paragraph of the body; `kind` drives its style (headings bold, items indented).
+
+    `text` is the paragraph's words (emphasis marks removed), `markup` the same as escaped HTML with the source's
+    emphasis in <b>/<i> and document codes kept on one line.
+    """
 
     kind: str  # roman | numbered | lettered | dashed | text
     text: str
     bold: bool
+    markup: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,25 +92,106 @@ class RenderedPdf:
     organization_box: PlacedBox
 
 
-def body_blocks(body: str) -> list[BodyBlock]:
-    """Paragraphs separated by blank lines; I./1./a)/- markers decide the style."""
-    blocks = []
-    for raw in re.split(r"\n\s*\n", body.strip()):
-        text = " ".join(line.strip() for line in raw.splitlines() if line.strip())
-        if not text:
+def _kind_of(text: str) -> str:
+    if _ROMAN.match(text):
+        return "roman"
+    if _NUMBERED.match(text):
+        return "numbered"
+    if _LETTERED.match(text):
+        return "lettered"
+    if _DASHED.match(text):
+        return "dashed"
+    return "text"
+
+
+def _rank(kind: str, text: str) -> int:
+    """How deep a paragraph sits: I. above 1. above 1.1. above a) above -; plain text has no rank (99)."""
+    if kind == "numbered":
+        return 1 + text.split(" ", 1)[0].rstrip(".").count(".")
+    return {"roman": 0, "lettered": 10, "dashed": 11}.get(kind, 99)
+
+
+def _numbered_headings(paragraphs: list[tuple[str, str, str]]) -> set[int]:
+    """Which numbered paragraphs are headings. Siblings weigh alike: a run of "1.", "2.", … of one depth under
+    one parent is a run of headings when at least half of them read as headings — no closing full stop, or items
+    of a lower level under them — and a run of paragraphs otherwise. Length never decides."""
+    headings: set[int] = set()
+    groups: dict[tuple[int, int], list[int]] = {}
+    parent_of_rank: dict[int, int] = {}  # the latest paragraph of each rank, to tell one parent's runs apart
+    for index, (kind, _marked, text) in enumerate(paragraphs):
+        rank = _rank(kind, text)
+        if rank >= 99:
             continue
-        if _ROMAN.match(text):
-            blocks.append(BodyBlock("roman", text, bold=True))
-        elif _NUMBERED.match(text):
-            # A numbered heading is short and has no closing full stop; a numbered paragraph is plain.
-            blocks.append(BodyBlock("numbered", text, bold=len(text) < 200 and not text.endswith((".", ";"))))
-        elif _LETTERED.match(text):
-            blocks.append(BodyBlock("lettered", text, bold=False))
-        elif _DASHED.match(text):
-            blocks.append(BodyBlock("dashed", text, bold=False))
-        else:
-            blocks.append(BodyBlock("text", text, bold=False))
+        for deeper in [r for r in parent_of_rank if r >= rank]:
+            del parent_of_rank[deeper]
+        if kind == "numbered":
+            parent = max((i for r, i in parent_of_rank.items() if r < rank), default=-1)
+            groups.setdefault((parent, rank), []).append(index)
+        parent_of_rank[rank] = index
+    for members in groups.values():
+        shaped = 0
+        for index in members:
+            text = paragraphs[index][2]
+            following = next((p for p in paragraphs[index + 1 :] if p[0] != "text"), None)
+            has_items = following is not None and _rank(following[0], following[2]) > _rank("numbered", text)
+            followed_by_text = index + 1 < len(paragraphs) and paragraphs[index + 1][0] == "text"
+            stops = text.rstrip(" *").endswith((".", ";", "!", "?", "…"))
+            shaped += bool(has_items and not followed_by_text) or not stops
+        if shaped * 2 >= len(members):
+            headings.update(members)
+    return headings
+
+
+def body_blocks(body: str) -> list[BodyBlock]:
+    """Paragraphs separated by blank lines; I./1./a)/- markers decide the style, and the weight follows the
+    level and the source (docs/signing.md, "Text as written"): I. bold, a run of 1. headings bold alike, a) and -
+    plain, any paragraph the source set wholly in bold (`**…**`) bold; `*…*` in the source prints italic."""
+    paragraphs = []
+    for raw in re.split(r"\n\s*\n", body.strip()):
+        marked = " ".join(line.strip() for line in raw.splitlines() if line.strip())
+        if not marked:
+            continue
+        text = emphasis.plain(marked)
+        paragraphs.append((_kind_of(text), marked, text))
+    headings = _numbered_headings(paragraphs)
+    blocks = []
+    for index, (kind, marked, text) in enumerate(paragraphs):
+        bold = kind == "roman" or index in headings or emphasis.wholly_bold(marked)
+        blocks.append(BodyBlock(kind, text, bold=bold, markup=inline_html(marked)))
     return blocks
+
+
+# A document code or a date ("11-CT/TW", "1696/QĐ-BGDĐT", "30/2020/NĐ-CP", "24/3/2015", "GD&ĐT") never breaks
+# across lines; nor a year range ("2022 - 2023") — its tail would stand alone on a line.
+_UNBREAKABLE = re.compile(r"\d{4}\s?[-–]\s?\d{4}\b|[\w&]+(?:[/-][\w&]+)+")
+_UNBREAKABLE_MAX = 40  # characters: longer runs may break, or they would overflow the line
+
+
+def inline_html(text: str) -> SafeString:
+    """Escaped HTML of a line as written: `**bold**`/`*italic*` marks as <b>/<i>, codes in a nowrap span.
+    Built from escaped pieces only: the text's own "<", "&" stay text."""
+    out = []
+    for run in emphasis.runs(text):
+        pieces, last = [], 0
+        for match in _UNBREAKABLE.finditer(run.text):
+            token = match[0]
+            letters = [c for c in token if c.isalpha()]
+            # a code has digits or is all capitals ("KH-UBND"); "b/c", "T/Ph" and their kind are words
+            is_code = any(c.isdigit() for c in token) or all(c.isupper() for c in letters)
+            if not is_code or len(token) > _UNBREAKABLE_MAX:
+                continue
+            pieces.append(escape(run.text[last : match.start()]))
+            # NBSP around a year range's dash: the tail stays with the head even where spans may break
+            pieces.append(f'<span class="nowrap">{escape(match[0].replace(" ", NBSP))}</span>')
+            last = match.end()
+        pieces.append(escape(run.text[last:]))
+        html = "".join(pieces)
+        if run.italic:
+            html = f"<i>{html}</i>"
+        if run.bold:
+            html = f"<b>{html}</b>"
+        out.append(html)
+    return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
 
 
 def date_parts(value: Any) -> dict[str, str]:
@@ -141,7 +231,8 @@ def field_values(document: Document, *, filled: bool = True) -> dict[str, str]:
 
 
 def recipient_lines(document: Document) -> list[str]:
-    """The "Nơi nhận" lines as printed: each ends with ";", the filing line closes the list."""
+    """The "Nơi nhận" lines as printed: each ends with ";", the filing line closes the list. A purpose prints as
+    the drafter wrote it ("(để b/c)" stays so, Recipient.purpose_text)."""
     # The legal document is Vietnamese whatever the reader's language ("(b/c)", "(để biết)").
     with translation.override("vi"):
         lines = [f"- {r.printed_line.rstrip(' ;.')};" for r in document.recipients.all()]
@@ -150,10 +241,25 @@ def recipient_lines(document: Document) -> list[str]:
     return lines
 
 
+def recipients_beside_signature(title_line_count: int) -> int:
+    """How many "Nơi nhận" lines stand beside the signature column (title lines, 30 mm of signature space, the
+    name): the signature's row is kept whole, and the lines after it may go on over the page. Measured in the
+    template's sizes: a title line ~6 mm, a recipient line ~4.5 mm, the "Nơi nhận:" label ~8 mm."""
+    return max(4, int((34 + 6 * max(title_line_count - 1, 0)) / 4.5))
+
+
+def printed_type_name(document: Document) -> str:
+    """The type name as printed: whole ("CHƯƠNG TRÌNH HÀNH ĐỘNG", Document.type_title), else the type's name."""
+    return (document.type_title or document.doc_type.name).upper()
+
+
 def document_context(document: Document, *, filled: bool, for_pdf: bool) -> dict[str, Any]:
     """Everything the template prints. `filled=False` leaves number and date blank (the signer's PDF)."""
     organization = document.organization
     values = field_parts(document)
+    recipients = [inline_html(line) for line in recipient_lines(document)]
+    titles = title_lines(document)
+    beside = recipients_beside_signature(len(titles))
     if not filled:
         values = {**values, "so": "", "ngay": "", "thang": ""}
     return {
@@ -169,13 +275,16 @@ def document_context(document: Document, *, filled: bool, for_pdf: bool) -> dict
         "fields": values,
         "confidentiality_mark": CONFIDENTIALITY_MARKS.get(document.confidentiality, ""),
         "urgency_mark": URGENCY_MARKS.get(document.urgency, ""),
-        "type_name": document.doc_type.name.upper(),
+        "type_name": printed_type_name(document),
         "is_cong_van": document.doc_type.is_cong_van,
         "subject": document.subject,
-        "legal_bases": [line for line in document.legal_bases if line.strip()],
+        "subject_html": inline_html(document.subject),
+        "legal_bases": [inline_html(line) for line in document.legal_bases if line.strip()],
         "blocks": body_blocks(document.body),
-        "recipient_lines": recipient_lines(document),
-        "title_lines": title_lines(document),
+        "recipient_lines": recipients,
+        "recipients_beside": recipients[:beside],
+        "recipients_after": recipients[beside:],
+        "title_lines": titles,
         "signer_name": document.signer.display_name if document.signer_id else "",
         "signer_anchor": SIGNER_ANCHOR,
         "organization_anchor": ORGANIZATION_ANCHOR,

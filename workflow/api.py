@@ -133,6 +133,7 @@ class RecipientOutputSerializer(serializers.ModelSerializer):
             "position",
             "display_name",
             "purpose",
+            "purpose_text",
             "printed_line",
             "organization",
             "unit",
@@ -153,6 +154,9 @@ class DocumentDetailOutputSerializer(DocumentOutputSerializer):
     class Meta(DocumentOutputSerializer.Meta):
         fields = [
             *DocumentOutputSerializer.Meta.fields,
+            "type_title",
+            "source_code",
+            "source_date_line",
             "legal_bases",
             "body",
             "place_name",
@@ -180,6 +184,9 @@ class RecipientInputSerializer(serializers.Serializer):
         max_length=limits.RECIPIENT_MAX, required=False, allow_blank=True, default="", help_text="Tên in ra."
     )
     purpose = serializers.ChoiceField(choices=Purpose.choices, required=False, allow_blank=True, default="")
+    purpose_text = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, default="", help_text="Mục đích như đã ghi, ví dụ để b/c."
+    )
     organization = IdRelatedField(queryset=Organization.objects.all(), required=False, allow_null=True)
     unit = IdRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
     person = IdRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
@@ -205,6 +212,12 @@ class DraftFieldsSerializer(serializers.Serializer):
     """What a drafter writes; every field but `organization` can be changed while it is a draft."""
 
     doc_type = DocumentTypeCodeField(slug_field="code", queryset=DocumentType.objects.all())
+    type_title = serializers.CharField(
+        max_length=limits.TYPE_TITLE_MAX,
+        required=False,
+        allow_blank=True,
+        help_text="Tên loại in trên văn bản khi dài hơn tên loại, ví dụ CHƯƠNG TRÌNH HÀNH ĐỘNG.",
+    )
     subject = serializers.CharField(max_length=limits.SUBJECT_MAX)
     body = serializers.CharField(required=False, allow_blank=True, max_length=limits.BODY_MAX)
     legal_bases = serializers.ListField(

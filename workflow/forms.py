@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from documents import limits
 from documents.dates import vn_today
-from documents.importer import parse_recipient_line
+from documents.importer import parse_recipient
 from documents.models import Confidentiality, DocumentType, Purpose, Urgency
 from organizations.models import ORGAN_CODE_PATTERN, Organization, SignatureForm, User
 from organizations.selectors import HeldForm, eligible_signers, recipient_choices, signature_forms_for
@@ -19,6 +19,11 @@ from organizations.selectors import HeldForm, eligible_signers, recipient_choice
 class DraftForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Cơ quan ban hành"), queryset=Organization.objects.none())
     doc_type = forms.ModelChoiceField(label=_("Loại văn bản"), queryset=DocumentType.objects.order_by("name"))
+    type_title = forms.CharField(
+        label=_("Tên loại in trên văn bản (khi dài hơn tên loại, ví dụ CHƯƠNG TRÌNH HÀNH ĐỘNG)"),
+        max_length=limits.TYPE_TITLE_MAX,
+        required=False,
+    )
     subject = forms.CharField(label=_("Trích yếu"), max_length=limits.SUBJECT_MAX)
     legal_bases = forms.CharField(
         label=_("Căn cứ (mỗi dòng một căn cứ)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -97,7 +102,7 @@ class DraftForm(forms.Form):
 
     def clean_recipients(self) -> list[dict[str, str]]:
         lines = [line for line in self.cleaned_data["recipients"].splitlines() if line.strip(" -;")]
-        recipients = [dict(zip(("display_name", "purpose"), parse_recipient_line(line), strict=True)) for line in lines]
+        recipients = [parse_recipient(line) for line in lines]
         _check_lines([r["display_name"] for r in recipients], limits.RECIPIENTS_MAX, limits.RECIPIENT_MAX)
         return recipients
 
@@ -185,6 +190,8 @@ class RecipientRowForm(forms.Form):
 
     target = forms.ChoiceField(label=_("Nơi nhận"), required=False)
     purpose = forms.ChoiceField(label=_("Mục đích"), choices=Purpose.choices, required=False)
+    # The purpose as written when it differs from the label ("để b/c"); documents.services checks it says the purpose.
+    purpose_text = forms.CharField(label=_("Mục đích như đã ghi"), max_length=40, required=False)
     display_name = forms.CharField(label=_("Tên in trên văn bản"), max_length=limits.RECIPIENT_MAX, required=False)
     email = forms.EmailField(label=_("Thư điện tử (nơi ngoài hệ thống)"), required=False, max_length=254)
     # Sent by the exchange (edXML) when given; documents.services checks its form.
@@ -225,6 +232,7 @@ class RecipientRowForm(forms.Form):
             "display_name": name,
             "purpose": self.cleaned_data.get("purpose", ""),
             "email": self.cleaned_data.get("email", ""),
+            **({"purpose_text": text} if (text := self.cleaned_data.get("purpose_text", "").strip()) else {}),
             "organ_code": self.cleaned_data.get("organ_code", "").strip(),
         }
         if target != OUTSIDE:
@@ -252,6 +260,7 @@ def recipient_rows(document: Any) -> list[dict[str, Any]]:
             {
                 "target": target,
                 "purpose": line.purpose,
+                "purpose_text": line.purpose_text,
                 "display_name": line.display_name,
                 "email": line.email,
                 "organ_code": line.organ_code,

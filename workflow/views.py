@@ -512,6 +512,7 @@ def edit_document(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {
         "organization": document.organization_id,
         "doc_type": document.doc_type_id,
+        "type_title": document.type_title,
         "subject": document.subject,
         "legal_bases": "\n".join(document.legal_bases),
         "body": document.body,

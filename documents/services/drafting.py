@@ -10,10 +10,12 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import translation
 
 from core.converters import MAX_ID
 from documents import limits
 from documents.errors import InvalidTransition, ValidationFailed
+from documents.importer import purpose_of
 from documents.limits import check_draft
 from documents.locks import lock_document
 from documents.models import (
@@ -43,6 +45,7 @@ from organizations.selectors import has_role, membership_of
 DRAFTING_ROLES = (Role.HEAD, Role.DEPUTY, Role.UNIT_LEAD, Role.STAFF, Role.CLERK)
 EDITABLE_FIELDS = (
     "doc_type",
+    "type_title",
     "subject",
     "body",
     "legal_bases",
@@ -123,6 +126,33 @@ def _organ_code(value: Any, *, picked: bool, where: dict[str, Any]) -> str:
     return code
 
 
+def _purpose_text(value: Any, *, purpose: str, where: dict[str, Any]) -> str:
+    """The purpose as written ("để b/c"): it must say the purpose chosen; the label itself is not stored."""
+    text = " ".join(str(value or "").split()).strip("() ")
+    if not text:
+        return ""
+    if len(text) > 40 or purpose_of(text) != purpose or not purpose:
+        raise ValidationFailed(
+            f"Dòng {where['line']}: mục đích ghi “{text[:40]}” không khớp với mục đích đã chọn.", details=where
+        )
+    with translation.override("vi"):  # the label as the legal document prints it
+        label = str(Purpose(purpose).label)
+    return "" if text == label else text
+
+
+def _type_title(value: str, *, doc_type: DocumentType) -> str:
+    """The type name as printed: it begins with the type's own name ("CHƯƠNG TRÌNH HÀNH ĐỘNG" for a Chương
+    trình) and says more than it; the name alone is not stored (it is printed anyway)."""
+    title = " ".join(value.split())
+    if not title or title.upper() == doc_type.name.upper():
+        return ""
+    if doc_type.is_cong_van or not title.upper().startswith(doc_type.name.upper() + " "):
+        raise ValidationFailed(
+            f"Tên loại in trên văn bản phải bắt đầu bằng “{doc_type.name.upper()}”.", details={"field": "type_title"}
+        )
+    return title.upper()
+
+
 def _write_recipients(document: Document, recipients: Sequence[Mapping[str, Any]]) -> None:
     """The "Nơi nhận" lines, checked against the directory in one place (docs/distribution.md, "Sending"):
     a unit, a person (an active member) or a named group of the issuing organization, another organization
@@ -148,6 +178,7 @@ def _write_recipients(document: Document, recipients: Sequence[Mapping[str, Any]
             raise ValidationFailed(f"Dòng {position}: {NOT_IN_DIRECTORY[picked[0]]}", details=where)
         name = str(line.get("display_name", "") or "").strip() or (directory[picked[0]][picked[1]] if picked else "")
         purpose = line.get("purpose", "") or ""
+        purpose_text = _purpose_text(line.get("purpose_text"), purpose=purpose, where=where)
         email = str(line.get("email", "") or "").strip()
         organ_code = _organ_code(line.get("organ_code"), picked=bool(picked), where=where)
         if not name:
@@ -171,6 +202,7 @@ def _write_recipients(document: Document, recipients: Sequence[Mapping[str, Any]
                 position=position,
                 display_name=name[: limits.RECIPIENT_MAX],
                 purpose=purpose,
+                purpose_text=purpose_text,
                 email=email,
                 organ_code=organ_code,
                 **{f"{field}_id": value for field, value in ids.items()},
@@ -214,13 +246,25 @@ def document_create(
     deadline: date | None = None,
     place_name: str = "",
     filing_line: str = "",
+    type_title: str = "",
+    source_code: str = "",
+    source_date_line: str = "",
 ) -> Document:
-    """A new draft with its first version. The actor becomes the drafter."""
+    """A new draft with its first version. The actor becomes the drafter. `source_code` and `source_date_line`
+    are what an imported text said of its own number and date: kept for the drafter, never this draft's."""
     _require(
         has_role(user=actor, organization_id=organization.pk, roles=DRAFTING_ROLES),
         "Chỉ cán bộ của cơ quan mới được soạn văn bản của cơ quan.",
     )
-    texts = {"subject": subject, "body": body, "place_name": place_name, "filing_line": filing_line}
+    texts = {
+        "subject": subject,
+        "body": body,
+        "place_name": place_name,
+        "filing_line": filing_line,
+        "type_title": type_title,
+        "source_code": source_code,
+        "source_date_line": source_date_line,
+    }
     check_draft(values={**texts, "legal_bases": legal_bases}, recipients=recipients)
     _validate_choices(
         {"subject": subject, "signature_form": signature_form, "confidentiality": confidentiality, "urgency": urgency}
@@ -235,6 +279,7 @@ def document_create(
         drafting_unit=drafting_unit,
         drafter=actor,
         doc_type=doc_type,
+        type_title=_type_title(type_title, doc_type=doc_type),
         subject=subject.strip(),
         body=body,
         legal_bases=[line.strip() for line in legal_bases if line.strip()],
@@ -247,6 +292,8 @@ def document_create(
         deadline=deadline,
         place_name=place_name or organization.place_name,
         filing_line=filing_line or _default_filing_line(drafting_unit),
+        source_code=source_code.strip(),
+        source_date_line=source_date_line.strip(),
     )
     _write_recipients(document, recipients)
     _new_version(document, actor=actor)
@@ -281,6 +328,14 @@ def document_update_draft(
         reviewer=changes.get("reviewer"),
         signer=changes.get("signer"),
     )
+    if "type_title" in changes:
+        changes["type_title"] = _type_title(changes["type_title"], doc_type=changes.get("doc_type", document.doc_type))
+    elif "doc_type" in changes and document.type_title:
+        # another type: the printed name of the old one goes unless it still names the new one
+        try:
+            changes["type_title"] = _type_title(document.type_title, doc_type=changes["doc_type"])
+        except ValidationFailed:
+            changes["type_title"] = ""
     for name, value in changes.items():
         setattr(document, name, value.strip() if name == "subject" else value)
     if "confidentiality" in changes:
