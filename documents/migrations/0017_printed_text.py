@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("documents", "0015_attachments"),
+        ("documents", "0016_authority_chains"),
     ]
 
     operations = [
