@@ -7,7 +7,6 @@ transaction and locks the row; the lifecycle service stores the PDF with its has
 from __future__ import annotations
 
 import hashlib
-import io
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import record_event
+from core.images import read_png
 from documents import services as document_services
 from documents.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from documents.models import ArtifactKind, Document, DocumentArtifact, Status
@@ -145,35 +145,21 @@ def issue_step(*, document: Document, actor: Any) -> Document:
 
 MAX_SEAL_BYTES = 1024 * 1024
 SEAL_SIDE_PX = (100, 2000)
-_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 def check_seal_png(data: bytes) -> tuple[int, int]:
-    """(width, height) of a real PNG with transparency (a seal is printed over the signature), else
-    ValidationFailed in Vietnamese. Checked by content, never by the file's name."""
-    if len(data) > MAX_SEAL_BYTES:
-        raise ValidationFailed("Ảnh con dấu quá lớn (tối đa 1 MB).", details={"field": "image"})
-    if not data.startswith(_PNG_MAGIC):
-        raise ValidationFailed("Tệp không phải ảnh PNG (chỉ nhận ảnh .png thật).", details={"field": "image"})
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()  # the chunks' checksums, without decoding the pixels
-        with Image.open(io.BytesIO(data)) as image:
-            width, height = image.size
-            transparent = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ValidationFailed("Ảnh PNG bị hỏng, không đọc được.", details={"field": "image"}) from exc
-    if not transparent:
+    """(width, height) of a real PNG (core.images) with transparency (a seal is printed over the signature),
+    else ValidationFailed in Vietnamese."""
+    png = read_png(data, max_bytes=MAX_SEAL_BYTES, what="Ảnh con dấu")
+    if not png.transparent:
         raise ValidationFailed("Ảnh con dấu phải có nền trong suốt (PNG có kênh alpha).", details={"field": "image"})
     low, high = SEAL_SIDE_PX
-    if not (low <= width <= high and low <= height <= high):
+    if not (low <= png.width <= high and low <= png.height <= high):
         raise ValidationFailed(
-            f"Kích thước ảnh {width}×{height} px không hợp lý: mỗi cạnh từ {low} đến {high} px.",
+            f"Kích thước ảnh {png.width}×{png.height} px không hợp lý: mỗi cạnh từ {low} đến {high} px.",
             details={"field": "image"},
         )
-    return width, height
+    return png.width, png.height
 
 
 @transaction.atomic
