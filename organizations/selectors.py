@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Case, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
 from organizations.authority import TM, chain_for, chain_of_steps
 from organizations.models import (
@@ -78,6 +79,25 @@ def may_sign_with(*, user: Any, organization: Organization, form: str, doc_type_
     signs."""
     held = signature_forms_for(signer=user, organization=organization, doc_type_id=doc_type_id, on=on)
     return any(choice.form == form for choice in held)
+
+
+def signature_form_refusal(
+    *, signer: Any, organization: Organization, form: str, doc_type_id: int | None, on: dt.date
+) -> str | None:
+    """Why `signer` may not be named with `form` on day `on` (None: they hold it), in the drafter's words.
+
+    The drafting page, the API and every other way a draft is saved ask this, through the drafting services."""
+    held = signature_forms_for(signer=signer, organization=organization, doc_type_id=doc_type_id, on=on)
+    if any(h.form == form for h in held):
+        return None
+    message = _("%(name)s không giữ thể thức ký “%(form)s” vào ngày %(day)s.") % {
+        "name": signer.display_name,
+        "form": SignatureForm(form).label,
+        "day": on.strftime("%d/%m/%Y"),
+    }
+    if held:
+        return message + " " + _("Có thể chọn: %(forms)s.") % {"forms": ", ".join(h.label for h in held)}
+    return message + " " + _("Người này chưa giữ thể thức ký nào: chọn người ký khác.")
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,13 @@ from documents.dates import vn_today
 from documents.importer import parse_recipient
 from documents.models import Confidentiality, DocumentType, Purpose, Urgency
 from organizations.models import ORGAN_CODE_PATTERN, Organization, SignatureForm, User
-from organizations.selectors import HeldForm, eligible_signers, recipient_choices, signature_forms_for
+from organizations.selectors import (
+    HeldForm,
+    eligible_signers,
+    recipient_choices,
+    signature_form_refusal,
+    signature_forms_for,
+)
 
 
 class DraftForm(forms.Form):
@@ -124,26 +130,20 @@ class DraftForm(forms.Form):
         return cleaned
 
     def _check_signature_form(self, cleaned: dict[str, Any]) -> None:
-        """A form the signer does not hold today is refused here, at save, not at the signer's last click."""
+        """A form the signer does not hold today is refused at save (the service says so too), as a field error."""
         signer, organization, form = cleaned.get("signer"), cleaned.get("organization"), cleaned.get("signature_form")
         if signer is None or organization is None or not form:
             return
         doc_type = cleaned.get("doc_type")
-        held = signature_forms_for(
-            signer=signer, organization=organization, doc_type_id=doc_type.pk if doc_type else None, on=vn_today()
+        refusal = signature_form_refusal(
+            signer=signer,
+            organization=organization,
+            form=form,
+            doc_type_id=doc_type.pk if doc_type else None,
+            on=vn_today(),
         )
-        if any(h.form == form for h in held):
-            return
-        message = _("%(name)s không giữ thể thức ký “%(form)s” vào ngày %(day)s.") % {
-            "name": signer.display_name,
-            "form": SignatureForm(form).label,
-            "day": vn_today().strftime("%d/%m/%Y"),
-        }
-        if held:
-            message += " " + _("Có thể chọn: %(forms)s.") % {"forms": ", ".join(h.label for h in held)}
-        else:
-            message += " " + _("Người này chưa giữ thể thức ký nào: chọn người ký khác.")
-        self.add_error("signature_form", message)
+        if refusal:
+            self.add_error("signature_form", refusal)
 
     def clean_legal_bases(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["legal_bases"].splitlines() if line.strip()]

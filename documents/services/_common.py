@@ -9,11 +9,12 @@ from typing import Any
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from audit.services import record_event
+from documents.dates import vn_today
 from documents.errors import ConcurrentUpdate, InvalidTransition, PermissionDenied, ValidationFailed
 from documents.events import DocumentEvent, publish_on_commit
 from documents.models import Confidentiality, Document, DocumentArtifact, Urgency
 from organizations.models import SignatureForm
-from organizations.selectors import may_be_signer, may_review
+from organizations.selectors import may_be_signer, may_review, signature_form_refusal
 
 
 def _transition(document: Document, method: str) -> str:
@@ -97,6 +98,18 @@ def _check_named(*, organization_id: int, drafter_id: int, reviewer: Any = None,
             "Người ký phải là lãnh đạo hoặc người được giao ký của cơ quan ban hành, khác người soạn.",
             details={"field": "signer"},
         )
+
+
+def _check_signature_form(*, organization: Any, signer: Any, form: str, doc_type: Any) -> None:
+    """A named signer must hold the form today (organizations.selectors.signature_form_refusal); the signing day
+    is checked again when they sign (document_sign)."""
+    if signer is None:
+        return
+    refusal = signature_form_refusal(
+        signer=signer, organization=organization, form=form, doc_type_id=getattr(doc_type, "pk", None), on=vn_today()
+    )
+    if refusal:
+        raise ValidationFailed(refusal, details={"field": "signature_form"})
 
 
 def _store_artifact(document: Document, kind: str, pdf: bytes) -> str:

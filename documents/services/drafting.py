@@ -29,7 +29,14 @@ from documents.models import (
     Urgency,
     Version,
 )
-from documents.services._common import _check_named, _finish, _require, _save, _validate_choices
+from documents.services._common import (
+    _check_named,
+    _check_signature_form,
+    _finish,
+    _require,
+    _save,
+    _validate_choices,
+)
 from documents.versioning import content_hash, content_snapshot
 from organizations.models import (
     ORGAN_CODE_PATTERN,
@@ -274,6 +281,7 @@ def document_create(
         drafting_unit = membership.unit if membership else None
     _check_units(organization, drafting_unit)
     _check_named(organization_id=organization.pk, drafter_id=actor.pk, reviewer=reviewer, signer=signer)
+    _check_signature_form(organization=organization, signer=signer, form=signature_form, doc_type=doc_type)
     document = Document.objects.create(
         organization=organization,
         drafting_unit=drafting_unit,
@@ -328,6 +336,13 @@ def document_update_draft(
         reviewer=changes.get("reviewer"),
         signer=changes.get("signer"),
     )
+    if {"signer", "signature_form", "doc_type"} & set(changes):
+        _check_signature_form(
+            organization=document.organization,
+            signer=changes.get("signer", document.signer),
+            form=changes.get("signature_form", document.signature_form),
+            doc_type=changes.get("doc_type", document.doc_type),
+        )
     if "type_title" in changes:
         changes["type_title"] = _type_title(changes["type_title"], doc_type=changes.get("doc_type", document.doc_type))
     elif "doc_type" in changes and document.type_title:

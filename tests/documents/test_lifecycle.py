@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from audit.models import AuditEvent
 from documents import services
+from documents.dates import vn_today
 from documents.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from documents.models import DeliveryStatus, Document, Status
-from organizations.models import SignatureForm
+from organizations.models import Delegation, SignatureForm
 from tests.factories import DossierFactory, Office, advance, make_draft, make_office
 
 pytestmark = pytest.mark.django_db
@@ -167,15 +170,23 @@ def test_reviewer_must_not_be_the_drafter(office: Office) -> None:
 
 
 def test_a_signature_form_the_signer_does_not_hold_is_refused(office: Office) -> None:
-    # a deputy named with the head's own form cannot sign as if they were the head
-    # (naming someone who may never sign — the drafter, a staff member — is refused at drafting)
+    # naming someone who may never sign — the drafter, a staff member — is refused at drafting
     with pytest.raises(ValidationFailed, match="Người ký"):
         make_draft(office, signer=office.drafter, signature_form=SignatureForm.KT)
-    # and a deputy cannot sign as if they were the head
-    document = make_draft(office, signer=office.deputy, signature_form=SignatureForm.DIRECT)
-    document = advance(document, office, to="awaiting_signature")
-    with pytest.raises(PermissionDenied):
+    # a deputy named with the head's own form is refused at drafting too, by the service every interface asks
+    with pytest.raises(ValidationFailed, match="không giữ thể thức ký “Ký trực tiếp”") as refused:
+        make_draft(office, signer=office.deputy, signature_form=SignatureForm.DIRECT)
+    assert refused.value.details == {"field": "signature_form"}
+    assert not Document.objects.exists()
+    # and a form held at drafting but no longer on the signing day is refused when signing
+    document = advance(
+        make_draft(office, signer=office.deputy, signature_form=SignatureForm.KT), office, to="awaiting_signature"
+    )
+    yesterday = vn_today() - dt.timedelta(days=1)
+    Delegation.objects.filter(delegate=office.deputy).update(valid_from=yesterday, valid_until=yesterday)
+    with pytest.raises(PermissionDenied, match="không có thẩm quyền ký"):
         services.document_sign(document=document, actor=office.deputy)
+    assert Document.objects.get(pk=document.pk).status == Status.AWAITING_SIGNATURE
 
 
 def test_signed_content_cannot_be_changed(office: Office) -> None:

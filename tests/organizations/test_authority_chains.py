@@ -231,18 +231,27 @@ def test_a_chain_not_held_is_refused_by_the_drafting_page_and_the_api() -> None:
     assert f"{office.deputy.full_name} không giữ thể thức ký “TM. + KT. (thay mặt tập thể, ký thay)”" in html
     assert "Có thể chọn: KT. (ký thay)." in html
     assert not Document.objects.exists()
-    # and through the API, the sign step answers 403 with the same sentence and the document waits
+    # and through the API the same service refuses the draft with the same sentence, a 400 on the field
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {TokenFactory(user=office.deputy).key}")
-    document = advance_routed(
-        start_draft(office, signer=office.deputy, signature_form="TM+KT"), office, to="awaiting_signature"
+    api.credentials(HTTP_AUTHORIZATION=f"Token {TokenFactory(user=office.drafter).key}")
+    answer = api.post(
+        reverse("documents-api:list"),
+        {
+            "organization": office.organization.pk,
+            "doc_type": "ke_hoach",
+            "subject": "Kế hoạch hội thi giáo viên dạy giỏi cấp huyện",
+            "body": "I. MỤC ĐÍCH\n\n1. Tôn vinh giáo viên dạy giỏi.",
+            "signer": office.deputy.pk,
+            "signature_form": "TM+KT",
+            "recipients": [{"display_name": "Sở GD&ĐT tỉnh Long An", "purpose": "report"}],
+        },
+        format="json",
     )
-    answer = api.post(reverse("documents-api:sign", args=[document.pk]), {}, format="json")
-    assert answer.status_code == 403
-    assert answer.json()["code"] == "permission_denied"
-    assert "không có thẩm quyền ký theo thể thức “TM. + KT." in answer.json()["message"]
-    document.refresh_from_db()
-    assert document.status == Status.AWAITING_SIGNATURE
+    assert answer.status_code == 400, answer.content
+    assert answer.json()["code"] == "validation_error"
+    assert answer.json()["details"] == {"field": "signature_form"}
+    assert f"{office.deputy.full_name} không giữ thể thức ký “TM. + KT." in answer.json()["message"]
+    assert not Document.objects.exists()
 
 
 def test_the_drafting_pages_choices_offer_the_combined_chain_with_its_reason() -> None:
