@@ -95,6 +95,27 @@ III. TỔ CHỨC THỰC HIỆN
 - Phòng Giáo dục và Đào tạo các huyện, thành phố triển khai trên địa bàn./."""
 
 
+# A commune notice, signed "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" (our own text).
+RECEPTION_BODY = (
+    """Ủy ban nhân dân xã thông báo lịch tiếp công dân định kỳ tháng 12 năm 2026 như sau:
+
+1. Thời gian
+
+- Sáng thứ Năm các ngày 03, 10, 17 và 24 tháng 12 năm 2026, từ 07 giờ 30 phút đến 11 giờ 00 phút.
+
+2. Địa điểm
+
+- Phòng tiếp công dân, trụ sở Ủy ban nhân dân xã.
+
+3. Người tiếp
+
+- Phó Chủ tịch Ủy ban nhân dân xã được phân công và công chức Văn phòng - Thống kê.
+
+Công dân có nhu cầu phản ánh, kiến nghị đến đúng thời gian, địa điểm nêu trên, mang theo giấy tờ tùy thân """
+    "và tài liệu có liên quan./."
+)
+
+
 @dataclass(frozen=True)
 class DemoPlan:
     body: str  # organizations.demo.Body.key
@@ -222,6 +243,20 @@ PLANS: tuple[DemoPlan, ...] = (
         confidentiality="mat",
         urgency="thuong_khan",
         recipients=(("Hội đồng coi thi", "execute"),),
+    ),
+    DemoPlan(
+        "ubnd-phuoc-lai",
+        "Lịch tiếp công dân định kỳ tháng 12 năm 2026",
+        RECEPTION_BODY,
+        "issued",
+        "phuoclai.pho",
+        SignatureForm.TM_KT,
+        doc_type="thong_bao",
+        recipients=(
+            ("UBND huyện Cần Giuộc", "report"),
+            ("Các ấp trên địa bàn xã", "execute"),
+            ("Niêm yết tại trụ sở UBND xã", ""),
+        ),
     ),
 )
 

@@ -13,6 +13,7 @@ from documents.models import ArtifactKind, Document, Status
 from documents.selectors import arrivals_for
 from organizations.models import Membership, Organization, OrganizationKind, Role
 from signing.verification import verify_pdf
+from tests.signing.pdftext import pdftotext
 
 
 @pytest.fixture(autouse=True)
@@ -121,3 +122,22 @@ def test_the_issued_demo_plans_reach_the_schools_clerks() -> None:
     archived = Document.objects.get(status=Status.ARCHIVED)
     assert archived.deliveries.filter(organization__kind=OrganizationKind.SCHOOL).count() == 3
     assert archived.deliveries.filter(status="queued").count() == 2
+
+
+@pytest.mark.django_db
+def test_the_communes_notice_is_signed_by_its_deputy_chairman_on_behalf_of_the_committee() -> None:
+    # given the demo seeded
+    call_command("seed_demo")
+    # then the commune's notice was issued with the combined chain TM. + KT., printed as three title lines
+    notice = Document.objects.get(status=Status.ISSUED, organization__abbreviation="UBND", place_name="Phước Lại")
+    assert notice.signature_form == "TM+KT"
+    assert notice.signer_title_lines == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+    assert notice.code == "01/TB-UBND"
+    # and its issued PDF carries both signatures, valid, and the three lines in the printed text
+    pdf = bytes(notice.artifacts.get(kind=ArtifactKind.ISSUED).pdf)
+    report = verify_pdf(pdf)
+    assert report.ok, report.summary
+    assert [s.signer_name for s in report.signatures] == ["Đỗ Thị Hạnh", "Ủy ban nhân dân xã Phước Lại"]
+    text = "\n".join(pdftotext(pdf))
+    assert text.index("TM. ỦY BAN NHÂN DÂN") < text.index("KT. CHỦ TỊCH") < text.index("PHÓ CHỦ TỊCH")
+    assert "Đỗ Thị Hạnh" in text
