@@ -1,5 +1,6 @@
 """A real software PKCS#11 token (Debian's softhsm2) for the tests, with keys made ON it and certificates
-from the tests' CA. Register the fixture in a test module with `from tests.signing.softhsm import softhsm_token`.
+from the tests' CA. Register the fixture `softhsm_token` in a test module with
+`from tests.signing.softhsm import softhsm_token_fixture`.
 
 softhsm2 reads SOFTHSM2_CONF when the module is initialised (once per process), so the token is made once
 per test session in a temporary directory, before python-pkcs11 loads the module.
@@ -72,8 +73,8 @@ class SoftToken:
         return {"module": self.module, "token_label": self.label, "key_label": key_label, "pin_env": self.pin_env}
 
 
-@pytest.fixture(scope="session")
-def softhsm_token(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SoftToken]:
+@pytest.fixture(scope="session", name="softhsm_token")
+def softhsm_token_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SoftToken]:
     """An initialised softhsm2 token in a temporary directory; its PIN in the environment variable PIN_ENV."""
     util = shutil.which("softhsm2-util")
     if util is None or not Path(MODULE).exists():

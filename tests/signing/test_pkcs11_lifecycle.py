@@ -20,7 +20,7 @@ from signing.verification import Verdict, verify_pdf
 from tests.factories import Office, advance, make_draft
 from tests.signing.credentials_helpers import p12_certificate_der, register
 from tests.signing.helpers import artifact, issued_document
-from tests.signing.softhsm import SoftToken, softhsm_token  # noqa: F401 - the fixture
+from tests.signing.softhsm import SoftToken, softhsm_token_fixture  # noqa: F401 - registers softhsm_token
 from tests.signing.test_field_lock import _pdfsig
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,7 @@ def test_signer_on_the_token_and_organization_in_a_file_issue_a_valid_pdf(
     test_ca,
     trust_roots,
     tmp_path,
-    caplog,  # noqa: F811
+    caplog,
 ):
     # given the deputy's key on the token and the organization's PKCS#12 file, both in the directory
     office = office_keys
@@ -90,7 +90,7 @@ def test_signer_and_organization_both_on_the_token(
     softhsm_token,
     test_ca,
     trust_roots,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     # given both keys on the token
     office = office_keys
@@ -144,7 +144,7 @@ def test_a_token_certificate_outside_its_validity_is_refused_and_nothing_changes
     softhsm_token,
     test_ca,
     validity,
-    reason,  # noqa: F811
+    reason,
 ):
     # given the deputy's only directory row: a token key whose certificate is expired or not yet valid
     office = office_keys
@@ -160,7 +160,7 @@ def test_a_token_certificate_outside_its_validity_is_refused_and_nothing_changes
     _unchanged(document)
 
 
-def test_a_token_label_pointing_at_another_persons_key_is_refused(office_keys, softhsm_token, test_ca):  # noqa: F811
+def test_a_token_label_pointing_at_another_persons_key_is_refused(office_keys, softhsm_token, test_ca):
     # given the deputy's row whose key label points at the head's key (and certificate) on the token
     office = office_keys
     der, _settings = _token_key_for(softhsm_token, office.deputy, test_ca)
@@ -175,7 +175,7 @@ def test_a_token_label_pointing_at_another_persons_key_is_refused(office_keys, s
     _unchanged(document)
 
 
-def test_a_wrong_pin_is_a_clear_refusal_without_the_pin(office_keys, softhsm_token, test_ca, monkeypatch):  # noqa: F811
+def test_a_wrong_pin_is_a_clear_refusal_without_the_pin(office_keys, softhsm_token, test_ca, monkeypatch):
     office = office_keys
     der, token_settings = _token_key_for(softhsm_token, office.deputy, test_ca)
     register(backend=Backend.PKCS11, der=der, user=office.deputy, settings_json=token_settings)
