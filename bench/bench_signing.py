@@ -5,6 +5,11 @@ Run: .venv/bin/python bench/bench_signing.py [--rounds N]
 Prints the median time of each step, and each as a ratio to pyHanko signing a blank one-page PDF in the
 same run (the floor of any PAdES signature on this machine). Sets Django up itself, on an in-memory
 SQLite database and a temporary key store: nothing of the project's data is touched.
+
+Then a row per key backend (PKCS#12 file; PKCS#11 on a softhsm2 token made in a temporary directory, skipped
+when softhsm2 is absent): our signer's signature and our organization's (keys resolved through the directory,
+the check at signing time included) against pyHanko signing the same PDF with the same backend directly, in
+the same run.
 """
 
 from __future__ import annotations
@@ -12,7 +17,9 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -160,7 +167,164 @@ def main() -> None:
     print(f"{'step':<48} {'median ms':>10} {'× baseline':>11}")
     for name, seconds in results.items():
         print(f"{name:<48} {seconds * 1000:>10.1f} {seconds / baseline:>11.1f}")
+
+    _bench_backends(office, rendered, signed, values, rounds)
     KEYS.cleanup()
+
+
+SOFTHSM_MODULE = "/usr/lib/softhsm/libsofthsm2.so"
+
+
+def _softhsm_token(directory: Path, pin: str) -> bool:
+    """A fresh softhsm2 token in `directory` (before python-pkcs11 loads the module); False when absent."""
+    util = shutil.which("softhsm2-util")
+    if util is None or not Path(SOFTHSM_MODULE).exists():
+        return False
+    (directory / "tokens").mkdir(parents=True)
+    conf = directory / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {directory / 'tokens'}\nobjectstore.backend = file\nlog.level = ERROR\n")
+    os.environ["SOFTHSM2_CONF"] = str(conf)
+    subprocess.run(  # noqa: S603 - a fixed tool, our own arguments
+        [util, "--init-token", "--free", "--label", "bench", "--pin", pin, "--so-pin", pin + "-so"],
+        check=True,
+        capture_output=True,
+    )
+    return True
+
+
+def _bench_backends(office, rendered, signed: bytes, values: dict, rounds: int) -> None:
+    """Ours (pades, keys from the directory) against pyHanko alone with the same backend on the same PDF."""
+    import secrets
+
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    from organizations.models import User
+    from signing import pades
+    from signing.ca import issue_certificate, load_ca
+    from signing.credentials import credential_register
+    from signing.keys import KeyStore
+    from signing.models import Backend, SigningCredential
+
+    def plain(pdf: bytes, backend: signers.Signer) -> bytes:
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+        meta = signers.PdfSignatureMetadata(field_name="Sig", subfilter=fields.SigSeedSubFilter.PADES)
+        return signers.sign_pdf(writer, meta, signer=backend).getvalue()
+
+    def ours_signer() -> bytes:
+        return pades.sign_as_signer(
+            rendered.pdf,
+            key=KeyStore().for_user(office.deputy),
+            signer_box=rendered.signer_box,
+            organization_box=rendered.organization_box,
+            signer_name=office.deputy.full_name,
+        )
+
+    def ours_organization() -> bytes:
+        return pades.fill_and_seal(
+            signed,
+            values=values,
+            key=KeyStore().for_organization(office.organization),
+            organization_name=office.organization.name,
+        )
+
+    rows: list[tuple[str, float, float]] = []
+    store = KeyStore()
+    # PKCS#12: the demo files, registered in the directory; pyHanko loads the same file itself each time.
+    admin = User.objects.create_superuser("bench-admin", password="x")
+
+    for owner, path in (
+        (office.deputy, store.user_key_path(office.deputy)),
+        (office.organization, store.organization_key_path(office.organization)),
+    ):
+        certificate = store._load(path).certificate.dump()
+        kind = {"organization": owner} if owner is office.organization else {"user": owner}
+        credential_register(actor=admin, backend=Backend.PKCS12, certificate_der=certificate, **kind)
+    passphrases = {
+        p: store._load(p).passphrase
+        for p in (store.user_key_path(office.deputy), store.organization_key_path(office.organization))
+    }
+
+    def direct_p12(path: Path) -> signers.Signer:
+        return signers.SimpleSigner.load_pkcs12_data(path.read_bytes(), (), passphrase=passphrases[path])
+
+    user_path, org_path = store.user_key_path(office.deputy), store.organization_key_path(office.organization)
+    rows.append(
+        (
+            "pkcs12  signer's signature",
+            _median_seconds(ours_signer, rounds),
+            _median_seconds(lambda: plain(rendered.pdf, direct_p12(user_path)), rounds),
+        )
+    )
+    rows.append(
+        (
+            "pkcs12  organization's signature",
+            _median_seconds(ours_organization, rounds),
+            _median_seconds(lambda: plain(signed, direct_p12(org_path)), rounds),
+        )
+    )
+
+    # PKCS#11: keys made on a softhsm2 token, certificates from the demo CA, rows replaced by token rows.
+    pin = secrets.token_hex(8)
+    os.environ["SIGNING_PKCS11_PIN"] = pin
+    token_dir = Path(KEYS.name) / "softhsm"
+    if _softhsm_token(token_dir, pin):
+        from pyhanko.config.pkcs11 import TokenCriteria
+        from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
+
+        from signing.pkcs11 import provision_key
+
+        ca = load_ca(store.base_dir, passphrase=(store.base_dir / "ca.key.pass").read_bytes().strip())
+        SigningCredential.objects.all().delete()
+        for index, (owner, name) in enumerate(
+            ((office.deputy, office.deputy.full_name), (office.organization, office.organization.name)), start=1
+        ):
+            der = provision_key(
+                module=SOFTHSM_MODULE,
+                token_label="bench",
+                pin=pin,
+                key_label=f"k{index}",
+                key_id=bytes([index]),
+                issue=lambda key, name=name: issue_certificate(ca, key, common_name=name),
+            )
+            kind = {"organization": owner} if owner is office.organization else {"user": owner}
+            credential_register(
+                actor=admin,
+                backend=Backend.PKCS11,
+                certificate_der=der,
+                settings_json={"module": SOFTHSM_MODULE, "token_label": "bench", "key_label": f"k{index}"},
+                **kind,
+            )
+
+        def direct_p11(pdf: bytes, label: str) -> bytes:
+            session = open_pkcs11_session(SOFTHSM_MODULE, token_criteria=TokenCriteria(label="bench"), user_pin=pin)
+            try:
+                return plain(pdf, PKCS11Signer(session, key_label=label, use_raw_mechanism=True))
+            finally:
+                session.close()
+
+        rows.append(
+            (
+                "pkcs11  signer's signature",
+                _median_seconds(ours_signer, rounds),
+                _median_seconds(lambda: direct_p11(rendered.pdf, "k1"), rounds),
+            )
+        )
+        rows.append(
+            (
+                "pkcs11  organization's signature",
+                _median_seconds(ours_organization, rounds),
+                _median_seconds(lambda: direct_p11(signed, "k2"), rounds),
+            )
+        )
+    else:
+        print("pkcs11 rows skipped: softhsm2 is not installed")
+
+    print()
+    print("Per backend: ours (directory + check + pades) against pyHanko alone, same backend, same PDF")
+    print(f"{'backend and signature':<40} {'ours ms':>9} {'pyHanko ms':>11} {'ratio':>7}")
+    for name, ours, direct in rows:
+        print(f"{name:<40} {ours * 1000:>9.1f} {direct * 1000:>11.1f} {ours / direct:>7.2f}")
 
 
 if __name__ == "__main__":

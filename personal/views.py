@@ -18,6 +18,7 @@ from organizations.selectors import delegations_of, headed_organizations
 from personal import services
 from personal.forms import AbsenceForm, DelegationForm, SignatureImageForm
 from personal.selectors import absences_of
+from signing.credentials import EXPIRY_WARNING_DAYS, credentials_of_user
 
 
 def _page(request: HttpRequest, *, status: int = 200, **forms: Any) -> HttpResponse:
@@ -38,6 +39,8 @@ def _page(request: HttpRequest, *, status: int = 200, **forms: Any) -> HttpRespo
         "image": SignatureImage.objects.filter(user=user)
         .only("pk", "width", "height", "uploaded_at", "sha256")
         .first(),
+        "credentials": credentials_of_user(user),
+        "expiry_warning_days": EXPIRY_WARNING_DAYS,
     }
     return render(request, "personal/me.html", context, status=status)
 

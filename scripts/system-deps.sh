@@ -2,12 +2,13 @@
 # Debian packages the product needs beyond Python.
 #   required: Pango for WeasyPrint, Liberation Serif 2 (a metric twin of Times New Roman; version 1
 #             lacks ư and ơ) and DejaVu.
-#   for tests: poppler-utils (page images) and Debian's chromium, which Playwright drives for the
-#              browser tests (it never downloads a browser of its own; those tests skip without it).
+#   for tests: poppler-utils (page images, pdfsig), softhsm2 (a software PKCS#11 token for the token
+#              signing tests) and Debian's chromium, which Playwright drives for the browser tests (it
+#              never downloads a browser of its own; those tests skip without it).
 # Installs what is missing when run as root with apt-get; otherwise names what to install.
 set -euo pipefail
 required=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-liberation2 fonts-dejavu-core)
-for_tests=(poppler-utils chromium)
+for_tests=(poppler-utils chromium softhsm2)
 [ "${1:-run}" = test ] && wanted=("${required[@]}" "${for_tests[@]}") || wanted=("${required[@]}")
 
 missing=()

@@ -78,24 +78,57 @@ def make_ca(common_name: str = "CA thử nghiệm", *, years: int = 10) -> Certi
     return CertificateAuthority(key=key, certificate=certificate)
 
 
-def issue_key(ca: CertificateAuthority, *, common_name: str, organization: str = "", years: int = 2) -> IssuedKey:
-    """A signing certificate (non-repudiation, document signing) for a person or an organization."""
-    key = ec.generate_private_key(_CURVE)
+def issue_certificate(
+    ca: CertificateAuthority,
+    public_key: ec.EllipticCurvePublicKey,
+    *,
+    common_name: str,
+    organization: str = "",
+    years: int = 2,
+    not_before: dt.datetime | None = None,
+    not_after: dt.datetime | None = None,
+) -> x509.Certificate:
+    """A signing certificate (non-repudiation, document signing) for a public key whose private half may
+    live elsewhere (a PKCS#11 token). `not_before`/`not_after` override the default validity (tests)."""
     now = dt.datetime.now(dt.UTC)
-    certificate = (
+    start = not_before or now - dt.timedelta(days=1)
+    end = not_after or min(now + dt.timedelta(days=365 * years), ca.certificate.not_valid_after_utc)
+    return (
         x509.CertificateBuilder()
         .subject_name(_name(common_name, organization))
         .issuer_name(ca.certificate.subject)
-        .public_key(key.public_key())
+        .public_key(public_key)
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(min(now + dt.timedelta(days=365 * years), ca.certificate.not_valid_after_utc))
+        .not_valid_before(start)
+        .not_valid_after(end)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(_key_usage(ca=False), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()), critical=False)
         .sign(ca.key, hashes.SHA256())
+    )
+
+
+def issue_key(
+    ca: CertificateAuthority,
+    *,
+    common_name: str,
+    organization: str = "",
+    years: int = 2,
+    not_before: dt.datetime | None = None,
+    not_after: dt.datetime | None = None,
+) -> IssuedKey:
+    """A new key and its signing certificate for a person or an organization."""
+    key = ec.generate_private_key(_CURVE)
+    certificate = issue_certificate(
+        ca,
+        key.public_key(),
+        common_name=common_name,
+        organization=organization,
+        years=years,
+        not_before=not_before,
+        not_after=not_after,
     )
     return IssuedKey(key=key, certificate=certificate)
 

@@ -1,8 +1,12 @@
 """Where signing keys come from. The database never sees a private key or a passphrase.
 
-`DocumentSigner` is the small interface the signing code needs. `Pkcs12Signer` (a file and its
-passphrase) serves development and small offices; a PKCS#11 token (pyHanko's `PKCS11Signer`) or a remote
-signing service plugs in by implementing the same two members and being returned by a `KeyStore`.
+`DocumentSigner` is the small interface the signing code needs. `KeyStore.for_user` / `for_organization` resolve
+through the directory (`signing.models.SigningCredential`): the active row valid today picks the backend —
+`Pkcs12Signer` (a file and its passphrase: development and small offices) or `signing.pkcs11.Pkcs11Signer` (a
+token); `csc` and `external` rows raise `NeedsRemoteSigning` (the key is not here: the caller routes the step to
+the remote or desktop flow, `KeyStore.backend_for_user` says which). A person or organization with no row at all
+signs with today's PKCS#12 file, laid out as below. Every credential-backed key passes
+`signing.credentials.check_certificate` first (registered to that owner, active, valid today).
 
 Layout of settings.KEYSTORE_DIR (made by `manage.py issue_demo_certificates`):
 
@@ -20,6 +24,7 @@ and no `.pass` files are written; otherwise each key has a random passphrase in 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -36,6 +41,15 @@ class KeyNotFound(DomainError):
     code = "signing_key_missing"
     http_status = 409
     default_message = "Chưa có khóa ký số; hãy đề nghị quản trị cấp chứng thư số."
+
+
+class NeedsRemoteSigning(DomainError):
+    """The key is with a remote signing service (csc) or the signer's own tool (external): the server cannot sign
+    here; the step must wait for the signature to come back. `details` name the backend and the credential."""
+
+    code = "signing_remote"
+    http_status = 409
+    default_message = "Chứng thư số này ký từ xa hoặc bằng công cụ của người ký: cần chờ chữ ký gửi về."
 
 
 class DocumentSigner(Protocol):
@@ -55,6 +69,12 @@ class Pkcs12Signer:
     passphrase: bytes = field(repr=False)
 
     def pyhanko_signer(self) -> signers.SimpleSigner:
+        return self._loaded
+
+    @cached_property
+    def _loaded(self) -> signers.SimpleSigner:
+        # Decrypted once per Pkcs12Signer (PBKDF2 is slow on purpose): the certificate check and the signature
+        # that follows it use the same load. KeyStore makes a new Pkcs12Signer for each signing.
         try:
             data = self.path.read_bytes()
         except OSError as exc:
@@ -98,11 +118,60 @@ class KeyStore:
             raise KeyNotFound(f"Chưa có khóa ký số ({path.name}); hãy cấp chứng thư số trước.")
         return Pkcs12Signer(path=path, passphrase=_passphrase_for(path))
 
+    def backend_for_user(self, user: Any) -> str:
+        """The backend the person signs with today: a directory row's, else "pkcs12" (the file, if any)."""
+        from signing.credentials import credential_to_sign_with
+
+        credential = credential_to_sign_with(user=user)
+        return credential.backend if credential is not None else "pkcs12"
+
+    def backend_for_organization(self, organization: Any) -> str:
+        from signing.credentials import credential_to_sign_with
+
+        credential = credential_to_sign_with(organization=organization)
+        return credential.backend if credential is not None else "pkcs12"
+
     def for_user(self, user: Any) -> DocumentSigner:
-        return self._load(self.user_key_path(user))
+        from signing.credentials import credential_to_sign_with
+
+        credential = credential_to_sign_with(user=user)
+        if credential is None:
+            return self._load(self.user_key_path(user))
+        return self._from_credential(credential, default_path=self.user_key_path(user), user=user)
 
     def for_organization(self, organization: Any) -> DocumentSigner:
-        return self._load(self.organization_key_path(organization))
+        from signing.credentials import credential_to_sign_with
+
+        credential = credential_to_sign_with(organization=organization)
+        if credential is None:
+            return self._load(self.organization_key_path(organization))
+        return self._from_credential(
+            credential, default_path=self.organization_key_path(organization), organization=organization
+        )
+
+    def _from_credential(
+        self, credential: Any, *, default_path: Path, user: Any = None, organization: Any = None
+    ) -> DocumentSigner:
+        """The signer of a directory row, after the check at signing time (refusals are 4xx, nothing signed)."""
+        from signing.credentials import check_certificate
+        from signing.models import Backend
+
+        owner = {"user": user} if user is not None else {"organization": organization}
+        check_certificate(bytes(credential.certificate_der), **owner)
+        if credential.backend in (Backend.CSC, Backend.EXTERNAL):
+            raise NeedsRemoteSigning(details={"backend": credential.backend, "credential_id": credential.pk})
+        if credential.backend == Backend.PKCS11:
+            from signing.pkcs11 import Pkcs11Signer
+
+            return Pkcs11Signer.from_settings(credential.settings_json, bytes(credential.certificate_der))
+        configured = credential.settings_json.get("path")
+        path = (self.base_dir / str(configured)).resolve() if configured else default_path
+        if configured and not path.is_relative_to(self.base_dir.resolve()):
+            raise KeyNotFound("Đường dẫn tệp khóa phải nằm trong thư mục khóa.")
+        signer = self._load(path)
+        # The file must hold the registered certificate: a file swapped for another person's is refused.
+        check_certificate(signer.certificate, **owner)
+        return signer
 
     def trust_root_paths(self) -> list[Path]:
         configured = getattr(settings, "SIGNING_TRUST_ROOTS", None)

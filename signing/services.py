@@ -115,8 +115,13 @@ def issue_document(*, document: Document, actor: Any, organization_backend: Docu
 
 
 def wants_digital_signature(*, actor: Any) -> bool:
-    """Sign digitally when the signer has a key, or always when settings.REQUIRE_DIGITAL_SIGNATURE."""
-    return settings.REQUIRE_DIGITAL_SIGNATURE or KeyStore().user_key_path(actor).exists()
+    """Sign digitally when the signer has an active credential in the directory (any backend) or a key file,
+    or always when settings.REQUIRE_DIGITAL_SIGNATURE."""
+    from signing.credentials import has_active_credential
+
+    return (
+        settings.REQUIRE_DIGITAL_SIGNATURE or has_active_credential(actor) or KeyStore().user_key_path(actor).exists()
+    )
 
 
 def wants_organization_seal(*, document: Document) -> bool:
