@@ -88,6 +88,14 @@ class NotRemoteSigner(DomainError):
     default_message = "Người ký không dùng công cụ ký số riêng hay dịch vụ ký từ xa."
 
 
+class SignsElsewhere(DomainError):
+    code = "signs_elsewhere"
+    http_status = 409
+    default_message = (
+        "Người ký dùng công cụ ký số riêng hoặc dịch vụ ký từ xa: hãy mở trang ký của văn bản để bắt đầu ký."
+    )
+
+
 # --- who signs this way: the seam ---------------------------------------------------------------------------
 
 
