@@ -10,6 +10,7 @@ The invariant (docs/signing.md):
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import uuid
@@ -270,7 +271,9 @@ def prepare_as_signer(
         location=location,
         signature_image=signature_image,
     )
-    prepared, tbs, output = pdf_signer.digest_doc_for_signing(writer, bytes_reserved=PREPARED_CMS_HEX_BYTES)
+    prepared, tbs, output = asyncio.run(
+        pdf_signer.async_digest_doc_for_signing(writer, bytes_reserved=PREPARED_CMS_HEX_BYTES)
+    )
     output.seek(0)
     return PreparedSignature(
         pdf=output.read(),
