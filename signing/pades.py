@@ -26,6 +26,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import FieldMDPAction, FieldMDPSpec, MDPPerm, SigFieldSpec
 from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
+from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from documents.dates import VIETNAM
@@ -293,7 +294,7 @@ def finish_prepared(prepared: PreparedSignature, signature_cms: bytes) -> bytes:
         reserved_region_start=prepared.reserved_start,
         reserved_region_end=prepared.reserved_end,
     )
-    signers.PdfTBSDocument.finish_signing(output, digest, signature_cms)
+    PdfTBSDocument.finish_signing(output, digest, signature_cms)
     return output.getvalue()
 
 

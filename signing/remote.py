@@ -442,7 +442,8 @@ def finish_and_verify(request: SignatureRequest, signature_der: bytes) -> bytes:
         signed = pades.finish_prepared(prepared_of(request), signature_der)
     except ValidationFailed:
         raise
-    except Exception:  # the CMS does not fit the reserved room, or pyHanko refuses it
+    except Exception as exc:  # the CMS does not fit the reserved room, or pyHanko refuses it
+        logger.info("Signature of request %s not embedded: %s", request.pk, type(exc).__name__)
         raise SignatureRefused("Không gắn được chữ ký vào bản PDF (chữ ký quá lớn hoặc hỏng).") from None
     try:
         report = verify_pdf(signed)
