@@ -41,7 +41,9 @@ class ToolKey:
 
 
 def _tool_key(directory: Path, name: str, *, office: Office, ca) -> ToolKey:
-    path = write_key(directory, f"{name}.p12", common_name=office.head.full_name, organization=office.organization.name, ca=ca)
+    path = write_key(
+        directory, f"{name}.p12", common_name=office.head.full_name, organization=office.organization.name, ca=ca
+    )
     signer = signers.SimpleSigner.load_pkcs12(str(path), passphrase=PASSPHRASE)
     return ToolKey(path, path.with_name(path.name + ".pass"), signer.signing_cert.dump())
 
@@ -58,7 +60,8 @@ def tool(tmp_path: Path, keystore: Path, office: Office, test_ca, settings) -> T
         organization=office.organization.name,
         ca=test_ca,
     )
-    settings.SIGNING_REMOTE_BACKENDS = {office.head.username: {"backend": "external", "certificate": key.certificate_der}}
+    backend = {"backend": "external", "certificate": key.certificate_der}
+    settings.SIGNING_REMOTE_BACKENDS = {office.head.username: backend}
     settings.SIGNING_REQUEST_TTL = 600
     return key
 
@@ -114,7 +117,10 @@ def test_the_tool_signs_and_the_issued_pdf_validates(live_server, tool, office, 
     signed = bytes(document.artifacts.get(kind=ArtifactKind.SIGNED).pdf)
     report = verify_pdf(signed, trust_roots=trust_roots)
     (signer,) = report.signatures
-    assert signer.intact and signer.valid and signer.trusted and signer.certifying
+    assert signer.intact
+    assert signer.valid
+    assert signer.trusted
+    assert signer.certifying
     assert signer.signer_name == office.head.full_name
 
     # and the clerk issues it as today: FORM_FILLING after the signer, the organization's untouched
@@ -130,7 +136,8 @@ def test_the_tool_signs_and_the_issued_pdf_validates(live_server, tool, office, 
         pytest.skip("poppler-utils (pdfsig) is not installed")
     out = tool.path.parent / "issued.pdf"
     out.write_bytes(issued)
-    text = subprocess.run(["pdfsig", str(out)], capture_output=True, text=True, check=False).stdout  # noqa: S607
+    command = ["pdfsig", str(out)]
+    text = subprocess.run(command, capture_output=True, text=True, check=False).stdout  # noqa: S603, S607
     assert text.count("Signature is Valid") == 2, text
 
 
@@ -142,7 +149,9 @@ def test_pem_and_base64_answers_are_accepted(live_server, tool, office, send):
     assert answer["status"] == 200, answer
 
 
-def test_a_signature_by_another_certificate_is_refused_and_nothing_changes(live_server, tool, office, test_ca, tmp_path):
+def test_a_signature_by_another_certificate_is_refused_and_nothing_changes(
+    live_server, tool, office, test_ca, tmp_path
+):
     # given a waiting request and a tool holding another key of the same person and CA
     document = _awaiting(office)
     started = signature_requests.start(document=document, actor=office.head)
