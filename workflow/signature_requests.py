@@ -140,9 +140,8 @@ def request_endpoint(request: HttpRequest, token: str) -> HttpResponse:
         der = _signature_from(request)
         document = remote.receive_signature(signature_request, der)
     except remote.SignatureRefused as error:
-        # refused before the token was tied to a row state (an unreadable body): spend it all the same
-        if "signature_request" in locals():
-            remote.request_refuse(request=signature_request, reason=error.message)
+        # an unreadable body is refused like a wrong signature: the token is spent (a no-op if already closed)
+        remote.request_refuse(request=signature_request, reason=error.message)
         return _error(error)
     except DomainError as error:
         return _error(error)
