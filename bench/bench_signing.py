@@ -79,6 +79,98 @@ def _plan_body(sections: int) -> str:
     return "\n\n".join(parts)
 
 
+def bench_remote(rounds: int, *, rendered: object, key: object, signer_name: str) -> dict[str, float]:
+    """Signatures that wait (signing.remote): the server's share of the person's-tool path (prepare with
+    interrupted signing, then embed the returned CMS and verify it) and the CSC path against the CSC test server
+    (certomancer-csc-dummy, when installed), each beside pyHanko signing the same PDF with the same backend in
+    one call. The person's confirmation time is not counted."""
+    import asyncio
+    import datetime as dt
+    import tempfile as tmp
+
+    from django.utils import timezone
+
+    from signing import pades, remote
+    from signing.models import SignatureRequest
+    from signing.verification import verify_pdf
+
+    boxes = {"signer_box": rendered.signer_box, "organization_box": rendered.organization_box}  # type: ignore[attr-defined]
+    pdf = rendered.pdf  # type: ignore[attr-defined]
+    backend = key.pyhanko_signer()  # type: ignore[attr-defined]
+
+    def tool_round() -> bytes:
+        prepared = pades.prepare_as_signer(pdf, certificate=backend.signing_cert, signer_name=signer_name, **boxes)
+        cms = asyncio.run(backend.async_sign(prepared.document_digest, prepared.digest_algorithm, use_pades=True))
+        signed = pades.finish_prepared(prepared, cms.dump())
+        assert verify_pdf(signed).signatures[-1].intact
+        return signed
+
+    results = {
+        "remote: pyHanko one call, same PKCS#12 key": _median_seconds(
+            lambda: pades.sign_as_signer(pdf, key=key, signer_name=signer_name, **boxes), rounds
+        ),
+        "remote: person's tool (prepare+sign+embed+verify)": _median_seconds(tool_round, rounds),
+    }
+    try:
+        from tests.signing.csc.server import csc_server
+    except ImportError:
+        return results
+    with tmp.TemporaryDirectory(prefix="bench-csc-") as directory, csc_server(Path(directory)) as server:
+        if server is None:
+            return results
+        csc_backend = remote.RemoteBackend(
+            kind="csc",
+            certificate=server.signer_certificate,
+            service_url=server.url,
+            credential_id=server.credential_id,
+        )
+
+        def csc_round(verify: bool) -> bytes:
+            prepared = pades.prepare_as_signer(
+                pdf, certificate=server.signer_certificate, signer_name=signer_name, **boxes
+            )
+            request = SignatureRequest(
+                deadline=timezone.now() + dt.timedelta(minutes=5),
+                document_digest=prepared.document_digest,
+                digest_algorithm=prepared.digest_algorithm,
+                expected_certificate=server.signer_certificate.dump(),
+            )
+            signed = pades.finish_prepared(prepared, remote._csc_cms(request, csc_backend))
+            if verify:
+                assert verify_pdf(signed).signatures[-1].intact
+            return signed
+
+        def csc_direct() -> bytes:
+            async def run() -> bytes:
+                import aiohttp
+                from pyhanko.sign.signers import csc_signer
+
+                info = csc_signer.CSCServiceSessionInfo(server.url, server.credential_id)
+                async with aiohttp.ClientSession() as session:
+                    credential = await csc_signer.fetch_certs_in_csc_credential(session, info)
+
+                    class Authorize(csc_signer.CSCAuthorizationManager):
+                        async def authorize_signature(self, hash_b64s: list[str]) -> csc_signer.CSCAuthorizationInfo:
+                            url = info.endpoint_url("credentials/authorize")
+                            body = self.format_csc_auth_request(hash_b64s=hash_b64s)
+                            async with session.post(url, json=body, raise_for_status=True) as response:
+                                return self.parse_csc_auth_response(await response.json())
+
+                    signer = csc_signer.CSCSigner(session, Authorize(info, credential))
+                    writer, pdf_signer = pades._signer_session(
+                        pdf, backend=signer, signer_name=signer_name, location="", signature_image=None, **boxes
+                    )
+                    output = await pdf_signer.async_sign_pdf(writer)
+                    return output.getvalue()
+
+            return asyncio.run(run())
+
+        results["remote: pyHanko one call, same CSC service"] = _median_seconds(csc_direct, rounds)
+        results["remote: CSC request (prepare+sign+embed)"] = _median_seconds(lambda: csc_round(False), rounds)
+        results["remote: CSC request (… + verify)"] = _median_seconds(lambda: csc_round(True), rounds)
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
@@ -162,6 +254,7 @@ def main() -> None:
             lambda: verify_pdf(issued, trust_roots=trust_roots), rounds
         ),
     }
+    results |= bench_remote(rounds, rendered=rendered, key=signer_key, signer_name=office.deputy.full_name)
     baseline = next(iter(results.values()))
     print(f"Signing benchmark — median of {rounds} rounds, {len(issued) // 1024} KiB issued PDF")
     print(f"{'step':<48} {'median ms':>10} {'× baseline':>11}")

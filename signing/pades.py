@@ -10,6 +10,7 @@ The invariant (docs/signing.md):
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import uuid
@@ -17,12 +18,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
 
+from asn1crypto import x509 as asn1_x509
 from pyhanko import stamp
 from pyhanko.pdf_utils import content, layout
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import FieldMDPAction, FieldMDPSpec, MDPPerm, SigFieldSpec
+from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
+from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
+from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from documents.dates import VIETNAM
 from signing import faces
@@ -146,21 +151,19 @@ def set_text_fields(writer: IncrementalPdfFileWriter, values: Mapping[str, str])
     return faces.set_line_fields(writer, values, filled=True)
 
 
-def sign_as_signer(
+def _signer_session(
     pdf: bytes,
     *,
-    key: DocumentSigner,
+    backend: signers.Signer,
     signer_box: PlacedBox,
     organization_box: PlacedBox,
     signer_name: str,
-    location: str = "",
-    signature_image: StampImage | None = None,
-) -> bytes:
-    """The signer's certification signature (DocMDP: fill forms) with a visible stamp.
-
-    In the same revision, before signing: the organization's empty signature field, and explicit
-    appearances for the fields so viewers do not each draw their own.
-    """
+    location: str,
+    signature_image: StampImage | None,
+) -> tuple[IncrementalPdfFileWriter, signers.PdfSigner]:
+    """The signer's revision up to the signature: the organization's empty field (with its lock) appended, and
+    the PdfSigner that certifies it (DocMDP: fill forms) with the visible stamp. One construction for the
+    one-call path (`sign_as_signer`) and the interrupted one (`prepare_as_signer`)."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     fields.append_signature_field(
         writer,
@@ -183,7 +186,6 @@ def sign_as_signer(
         location=location or None,
         reason="Ký ban hành văn bản",
     )
-    backend = key.pyhanko_signer()
     pdf_signer = signers.PdfSigner(
         metadata,
         backend,
@@ -197,7 +199,102 @@ def sign_as_signer(
         ),
         new_field_spec=SigFieldSpec(SIGNER_FIELD, on_page=signer_box.page, box=signer_box.rect),
     )
+    return writer, pdf_signer
+
+
+def sign_as_signer(
+    pdf: bytes,
+    *,
+    key: DocumentSigner,
+    signer_box: PlacedBox,
+    organization_box: PlacedBox,
+    signer_name: str,
+    location: str = "",
+    signature_image: StampImage | None = None,
+) -> bytes:
+    """The signer's certification signature (DocMDP: fill forms) with a visible stamp.
+
+    In the same revision, before signing: the organization's empty signature field, and explicit
+    appearances for the fields so viewers do not each draw their own.
+    """
+    writer, pdf_signer = _signer_session(
+        pdf,
+        backend=key.pyhanko_signer(),
+        signer_box=signer_box,
+        organization_box=organization_box,
+        signer_name=signer_name,
+        location=location,
+        signature_image=signature_image,
+    )
     output = pdf_signer.sign_pdf(writer)
+    return output.getvalue()
+
+
+# Room for the CMS the person's tool or the remote service returns (hex digits, so 16 KiB of DER): a
+# signature, its chain of certificates and a timestamp fit; pyHanko's estimate is made for our dummy only.
+PREPARED_CMS_HEX_BYTES = 32768
+
+
+@dataclass(frozen=True)
+class PreparedSignature:
+    """The signer's revision written with its /Contents reserved, waiting for a CMS signature from outside
+    (pyHanko's interrupted signing). Everything here can be stored: no key, no secret."""
+
+    pdf: bytes  # the whole output, the reserved region filled with zeros
+    document_digest: bytes  # the /ByteRange digest the CMS must carry as its message digest
+    digest_algorithm: str  # "sha256"
+    reserved_start: int
+    reserved_end: int
+
+
+def prepare_as_signer(
+    pdf: bytes,
+    *,
+    certificate: asn1_x509.Certificate,
+    signer_box: PlacedBox,
+    organization_box: PlacedBox,
+    signer_name: str,
+    location: str = "",
+    signature_image: StampImage | None = None,
+) -> PreparedSignature:
+    """The same revision as `sign_as_signer` (same field, FILL_FORMS certification, stamp, organization's
+    field), stopped where the CMS would be computed: the key is somewhere else (the person's token, a remote
+    service). `finish_prepared` embeds what comes back."""
+    placeholder = signers.ExternalSigner(
+        signing_cert=certificate, cert_registry=SimpleCertificateStore.from_certs([certificate])
+    )
+    writer, pdf_signer = _signer_session(
+        pdf,
+        backend=placeholder,
+        signer_box=signer_box,
+        organization_box=organization_box,
+        signer_name=signer_name,
+        location=location,
+        signature_image=signature_image,
+    )
+    prepared, tbs, output = asyncio.run(
+        pdf_signer.async_digest_doc_for_signing(writer, bytes_reserved=PREPARED_CMS_HEX_BYTES)
+    )
+    output.seek(0)
+    return PreparedSignature(
+        pdf=output.read(),
+        document_digest=prepared.document_digest,
+        digest_algorithm=tbs.md_algorithm,
+        reserved_start=prepared.reserved_region_start,
+        reserved_end=prepared.reserved_region_end,
+    )
+
+
+def finish_prepared(prepared: PreparedSignature, signature_cms: bytes) -> bytes:
+    """The prepared PDF with the CMS written into its reserved /Contents. Checks nothing about the CMS:
+    the caller verifies the result (signing.remote)."""
+    output = io.BytesIO(prepared.pdf)
+    digest = PreparedByteRangeDigest(
+        document_digest=prepared.document_digest,
+        reserved_region_start=prepared.reserved_start,
+        reserved_region_end=prepared.reserved_end,
+    )
+    PdfTBSDocument.finish_signing(output, digest, signature_cms)
     return output.getvalue()
 
 

@@ -243,7 +243,12 @@ def _prepare_pdf(*, document: Document, actor: Any, action: str, params: dict[st
     content moved on meanwhile. Without keys (and without REQUIRE_DIGITAL_SIGNATURE) there is no PDF.
     """
     from signing import services as signing
+    from signing.remote import SignsElsewhere, remote_backend_for
 
+    if action == "sign" and params.get("signed_pdf") is None and remote_backend_for(actor) is not None:
+        # The key is not on the server: the step waits for the person's tool or the remote service
+        # (workflow.signature_requests.start); signing here without a PDF would bypass it.
+        raise SignsElsewhere()
     if action == "sign" and params.get("signed_pdf") is None and signing.wants_digital_signature(actor=actor):
         params["signed_pdf"], params["expected_version_id"] = signing.prepare_signature(document=document, actor=actor)
     if action == "issue" and params.get("issued_pdf") is None and signing.wants_organization_seal(document=document):

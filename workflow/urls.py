@@ -1,7 +1,7 @@
 from django.urls import path
 
 import core.converters  # noqa: F401  (registers <id:…>)
-from workflow import views, views_links, views_versions
+from workflow import signature_requests, views, views_links, views_versions
 
 app_name = "workflow"
 
@@ -37,4 +37,8 @@ urlpatterns = [
     path("flow/tasks/<id:task_pk>/", views.task_detail, name="task"),
     path("flow/tasks/<id:task_pk>/claim/", views.claim, name="claim"),
     path("flow/tasks/<id:task_pk>/reassign/", views.reassign, name="reassign"),
+    # Signatures that wait (workflow.signature_requests): the desktop tool's token-authenticated endpoint sits
+    # beside signing's API (/api/signing/…), the signer's cancel with the flow's pages.
+    path("api/signing/requests/<str:token>/", signature_requests.request_endpoint, name="signature-request"),
+    path("flow/signature-requests/<id:pk>/cancel/", signature_requests.cancel_view, name="signature-request-cancel"),
 ]

@@ -27,7 +27,8 @@ from documents.permissions import check_edit, may_cancel, may_recall, sees_deliv
 from documents.selectors import deliveries_of, document_get_visible, visible_documents
 from documents.services import deliveries_remind, may_remind
 from organizations.models import Membership, Organization, Unit, User
-from workflow import actions, assignment
+from signing.remote import remote_backend_for
+from workflow import actions, assignment, signature_requests
 from workflow.deadlines import deadline_state
 from workflow.desk import error_message, fragment, wants_fragment
 from workflow.forms import DraftForm, recipient_rows
@@ -180,6 +181,17 @@ def inbox(request: HttpRequest) -> HttpResponse:
         row.bulk_action = (
             next((a for a, steps in BULK_ACTIONS.items() if row.step in steps), None) if takes_at_once else None
         )
+    # A signature waiting for the person's tool or a remote service shows as such, with its Cancel.
+    row_documents = [row.document_id for row in page.object_list]
+    waiting = (
+        signature_requests.waiting_by_document(user=request.user, document_ids=row_documents)
+        if kind == "assigned"
+        else {}
+    )
+    for row in page.object_list:
+        row.signature_request = waiting.get(row.document_id) if row.step in ("sign", "sign_kt") else None
+        if row.signature_request is not None:
+            row.bulk_action = None
     # The bulk bar offers only what applies to this page's rows for this person (desk.js narrows it further
     # to the checked rows): a head with only signatures waiting is never offered "Duyệt".
     bulk_actions = [(a, BULK_LABELS[a]) for a in BULK_ACTIONS if any(r.bulk_action == a for r in page.object_list)]
@@ -234,7 +246,9 @@ def document_flow(request: HttpRequest, pk: int) -> HttpResponse:
         for task in history:
             task.unit = units.get(task.seed_object_id) if task.step == "consult" else None
             task.status_label = TASK_STATUS_LABELS.get(task.status, task.status)
+    waiting = signature_requests.waiting_by_document(user=request.user, document_ids=[document.pk])
     for task in open_tasks:
+        task.signature_request = waiting.get(document.pk) if task.step in ("sign", "sign_kt") else None
         task.mine = actions.may_take(task=task, actor=request.user, document=document)
         task.claimable = task.owner_id is None and task.mine
         task.one_click = ONE_CLICK.get(task.step)
@@ -352,6 +366,8 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
         consult_units = [pk for pk in map(_id_param, request.POST.getlist("consult_units")) if pk]
         if consult_units and action in ("submit", "approve"):
             params["consult_units"] = consult_units
+        if action == "sign" and remote_backend_for(request.user) is not None:
+            return _start_waiting_signature(request, document)
         document = actions.perform(document=document, actor=request.user, action=action, comment=comment, **params)
     except actions.PartlyDone as error:  # numbered, not sent: say both
         done = gettext("Đã cấp số %(code)s nhưng chưa phát hành:") % {"code": error.document.code}
@@ -365,6 +381,32 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
     if document.code and action in ("register", "register_issue"):
         message = f"{message} {gettext('Số')}: {document.code}"
     return _done(request, f"{message} — {document.subject[:80]}", next_url=_next_url(request, default=default_next))
+
+
+def _start_waiting_signature(request: HttpRequest, document: Document) -> HttpResponse:
+    """The sign step of a person whose key is outside the server: the request waits, and the page shows the
+    one-time link for their tool (the token is shown here once; only its hash is kept). A CSC request is
+    already on its way to the service (signing.tasks), and may even be done when the page is drawn."""
+    started = signature_requests.start(document=document, actor=request.user)
+    signature_request = started.request
+    signature_request.refresh_from_db()
+    if signature_request.state == "completed":
+        return _done(request, gettext("Đã ký."), next_url=reverse("workflow:document", args=[document.pk]))
+    if signature_request.state == "refused":
+        raise ValidationFailed(signature_request.reason or "Chữ ký số bị từ chối.")
+    return render(
+        request,
+        "workflow/signature_request.html",
+        {
+            "document": document,
+            "signature_request": signature_request,
+            "token": started.token if signature_request.backend == "external" else "",
+            "upload_url": signature_requests.upload_url(request, started.token)
+            if signature_request.backend == "external"
+            else "",
+        },
+        status=202,
+    )
 
 
 @login_required
