@@ -182,10 +182,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
             next((a for a, steps in BULK_ACTIONS.items() if row.step in steps), None) if takes_at_once else None
         )
     # A signature waiting for the person's tool or a remote service shows as such, with its Cancel.
-    row_documents = [row.document_id for row in page.object_list]
+    signing_rows = [row.document_id for row in page.object_list if row.step in ("sign", "sign_kt")]
     waiting = (
-        signature_requests.waiting_by_document(user=request.user, document_ids=row_documents)
-        if kind == "assigned"
+        signature_requests.waiting_by_document(user=request.user, document_ids=signing_rows)
+        if kind == "assigned" and signing_rows
         else {}
     )
     for row in page.object_list:
