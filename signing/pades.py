@@ -25,7 +25,7 @@ from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import FieldMDPAction, FieldMDPSpec, MDPPerm, SigFieldSpec
 
 from documents.dates import VIETNAM
-from signing import faces
+from signing import faces, timestamps
 from signing.keys import DocumentSigner
 from signing.rendering import FILLABLE_FIELDS, ORGANIZATION_FIELD, SIGNER_FIELD, PlacedBox
 
@@ -196,6 +196,7 @@ def sign_as_signer(
             )
         ),
         new_field_spec=SigFieldSpec(SIGNER_FIELD, on_page=signer_box.page, box=signer_box.rect),
+        timestamper=timestamps.timestamper(),
     )
     output = pdf_signer.sign_pdf(writer)
     return output.getvalue()
@@ -248,6 +249,7 @@ def fill_and_seal(
                 height=_size(_field_rect(writer, ORGANIZATION_FIELD))[1],
             )
         ),
+        timestamper=timestamps.timestamper(),
     )
     output = pdf_signer.sign_pdf(writer)
     return output.getvalue()
@@ -265,4 +267,8 @@ def seal_pdf(pdf: bytes, *, key: DocumentSigner, organization_name: str, reason:
         name=organization_name,
         reason=reason,
     )
-    return signers.PdfSigner(metadata, key.pyhanko_signer()).sign_pdf(writer).getvalue()
+    return (
+        signers.PdfSigner(metadata, key.pyhanko_signer(), timestamper=timestamps.timestamper())
+        .sign_pdf(writer)
+        .getvalue()
+    )
