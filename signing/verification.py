@@ -324,7 +324,14 @@ class _Knowledge:
     online: bool
     moment: dt.datetime | None
 
-    def context(self, *, signed_at: dt.datetime | None, moment: dt.datetime | None = None, **extra: object):
+    def context(
+        self,
+        *,
+        signed_at: dt.datetime | None,
+        moment: dt.datetime | None = None,
+        revocation_data: bool = True,
+        **extra: object,
+    ) -> ValidationContext:
         kwargs: dict[str, object] = {
             "trust_roots": self.roots,
             "other_certs": list(self.intermediates),
@@ -335,8 +342,10 @@ class _Knowledge:
         at = moment or self.moment
         if at is not None:
             kwargs["moment"] = at
-        if self.dss is not None:
+        if self.dss is not None and revocation_data:
             return self.dss.as_validation_context(kwargs)
+        if self.dss is not None:  # its certificates only: its OCSP/CRL data may be stale at a later moment
+            kwargs["other_certs"] = [*self.intermediates, *self.dss.load_certs()]
         return ValidationContext(**kwargs)
 
 
@@ -439,13 +448,19 @@ def _verify_timestamp(sig: EmbeddedPdfSignature, knowledge: _Knowledge) -> Times
     """A document timestamp: intact and trusted as of the moment asked (its TSA certificate still valid)."""
     authority = _name_part(sig.signer_cert, "common_name") or sig.signer_cert.subject.human_friendly
     try:
-        status = validate_pdf_timestamp(sig, knowledge.context(signed_at=None))
+        status = validate_pdf_timestamp(sig, _proof_context(knowledge))
     except Exception as exc:
         logger.info("Document timestamp could not be validated: %s", type(exc).__name__)
         return TimestampReport(time=None, authority=authority, intact=False, trusted=False)
     return TimestampReport(
         time=status.timestamp.astimezone(VIETNAM), authority=authority, intact=status.intact, trusted=status.trusted
     )
+
+
+def _proof_context(knowledge: _Knowledge) -> ValidationContext:
+    """For a document timestamp, as of the moment asked: its TSA certificate must be valid then; the OCSP/CRL
+    data archived with it describe an earlier time, so they are left out (fetched when online)."""
+    return knowledge.context(signed_at=None, revocation_data=False)
 
 
 def _proof_of_existence(
@@ -464,7 +479,7 @@ def _proof_of_existence(
         if stamp_start < signed_end:
             continue
         try:
-            stamp_status = validate_pdf_timestamp(stamp, knowledge.context(signed_at=None), skip_diff=True)
+            stamp_status = validate_pdf_timestamp(stamp, _proof_context(knowledge), skip_diff=True)
         except Exception:  # noqa: S112 - an unusable timestamp proves nothing; the others may
             continue
         if stamp_status.trusted:
@@ -534,7 +549,7 @@ def _verify_one(
                 knowledge.context(
                     signed_at=signed_at, moment=proven, retroactive_revinfo=True, revocation_mode="hard-fail"
                 ),
-                ts_validation_context=knowledge.context(signed_at=signed_at),
+                ts_validation_context=knowledge.context(signed_at=signed_at, moment=proven, retroactive_revinfo=True),
             )
             if historical.trusted:
                 status, report.validated_at = historical, proven.astimezone(VIETNAM)
@@ -613,11 +628,12 @@ def _trust_problem(report: SignatureReport, status: object, name: str) -> None:
     if details is not None or indic.startswith("REVOKED"):
         report.revoked = True
         when = f" {details.revocation_date.astimezone(VIETNAM):%H:%M %d/%m/%Y}" if details is not None else ""
-        whose = _("của một tổ chức cấp chứng thư trong chuỗi") if details is not None and details.ca_revoked else ""
-        report.problems.append(
-            _("Chứng thư số %(whose)s của %(name)s đã bị thu hồi (từ%(when)s) — chữ ký không hợp lệ.")
-            % {"whose": whose, "name": name, "when": when or " —"}
+        message = (
+            _("Chứng thư số của một tổ chức cấp chứng thư trong chuỗi của %(name)s đã bị thu hồi (từ%(when)s).")
+            if details is not None and details.ca_revoked
+            else _("Chứng thư số của %(name)s đã bị thu hồi (từ%(when)s) — chữ ký không hợp lệ.")
         )
+        report.problems.append(message % {"name": name, "when": when or " —"})
     elif indic in ("EXPIRED", "NOT_YET_VALID", "OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NOT_REVOKED"):
         report.rejected = True
         report.problems.append(
