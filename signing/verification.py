@@ -579,7 +579,8 @@ def _verify_one(
         report.changed_fields = _changed_fields(data, signed_end)
 
     problems_before = len(report.problems)
-    weak = status.intact and not status.valid and _uses_sha1(status)
+    indic = getattr(getattr(status, "trust_problem_indic", None), "name", "") or ""
+    weak = status.intact and _uses_sha1(status) and (not status.valid or indic.startswith("CRYPTO_CONSTRAINTS"))
     if not status.intact:
         report.problems.append(
             _("Chữ ký của %(name)s không còn nguyên vẹn: nội dung đã bị sửa sau khi ký (mã băm không khớp).")
