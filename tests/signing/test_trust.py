@@ -123,3 +123,13 @@ def test_the_api_and_the_page_show_untrusted_apart_from_invalid(
     body = response.json()
     assert body["verdict"] == "untrusted"
     assert body["signatures"][0]["status"] == "untrusted"
+
+
+def test_the_receiving_clerks_check_refuses_sha1_as_invalid_not_untrusted(pki: TestPki, blank_pdf: bytes) -> None:  # noqa: F811
+    from documents.models import SignatureVerdict
+    from signing.arrivals import check_arrival_pdf
+
+    result = check_arrival_pdf(sign_blank(blank_pdf, pki.signer(), md_algorithm="sha1"), trust_roots=[pki.root])
+    assert result.verdict == SignatureVerdict.MODIFIED
+    assert "thuật toán không được chấp nhận" in result.reason
+    assert check_arrival_pdf(sign_blank(blank_pdf, pki.signer()), trust_roots=[]).verdict == SignatureVerdict.UNTRUSTED
