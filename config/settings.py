@@ -255,8 +255,19 @@ KEYSTORE_DIR = env.path("KEYSTORE_DIR", default=str(BASE_DIR / "var" / "keys"))
 AUDIT_CHECKPOINT_KEY = env.path("AUDIT_CHECKPOINT_KEY", default=KEYSTORE_DIR("audit-checkpoint.pem"))
 # One passphrase for every key file (from a secret store); empty means a .pass file beside each key.
 SIGNING_KEY_PASSPHRASE = env.str("SIGNING_KEY_PASSPHRASE", default="")
-# PEM files of the CAs whose signatures verification trusts; empty means KEYSTORE_DIR/ca.pem.
+# Trust roots of verification: PEM/DER files and/or folders of them (every *.pem, *.crt, *.cer, *.der inside);
+# an administrator adds the Government CA or a public CA by dropping its certificate in the folder.
+# Empty means KEYSTORE_DIR/ca.pem (docs/signing.md, "Trust").
 SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
+# Intermediate CA certificates, the same way (files or folders); signatures usually carry them anyway.
+SIGNING_TRUST_INTERMEDIATES = env.list("SIGNING_TRUST_INTERMEDIATES", default=[])
+# SHA-1 is refused unless this date (YYYY-MM-DD) is set: then signatures made (timestamp time, else the signer's
+# claimed time) and certificates issued before it may use SHA-1. Empty: never.
+SIGNING_ALLOW_SHA1_BEFORE = env.str("SIGNING_ALLOW_SHA1_BEFORE", default="")
+# RFC 3161 timestamp authority: when set, every signature carries a timestamp and archiving adds a document
+# timestamp (PAdES B-LTA). Empty: signatures as before, archive copies B-LT without a document timestamp.
+SIGNING_TSA_URL = env.str("SIGNING_TSA_URL", default="")
+SIGNING_TSA_TIMEOUT = env.float("SIGNING_TSA_TIMEOUT", default=10.0)
 # One PDF rendering (WeasyPrint, in a child process) is stopped after this many seconds (409 render_timeout).
 SIGNING_RENDER_TIMEOUT = env.float("SIGNING_RENDER_TIMEOUT", default=15.0)
 # On: signing and issuing refuse to go on without a digital signature (no key → a clear 409).

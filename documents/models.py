@@ -691,6 +691,7 @@ class FiledCopy(models.Model):
 class ArtifactKind(models.TextChoices):
     SIGNED = "signed", _("Bản đã ký (người ký)")
     ISSUED = "issued", _("Bản phát hành (đã cấp số, ký số cơ quan)")
+    ARCHIVED = "archived", _("Bản lưu trữ (kèm dữ liệu xác thực dài hạn)")
 
 
 class DocumentArtifact(models.Model):

@@ -33,6 +33,12 @@ class SignatureSerializer(serializers.Serializer):
     signer = serializers.CharField()
     organization = serializers.CharField()
     signing_time = serializers.DateTimeField(allow_null=True)
+    # "timestamp": signing_time is an RFC 3161 timestamp's; "signer": the time the signer's computer claimed.
+    signing_time_source = serializers.ChoiceField(choices=["timestamp", "signer"], allow_null=True)
+    timestamp_authority = serializers.CharField(allow_blank=True)
+    # valid · untrusted (intact, unknown root) · invalid (changed, broken or refused) · revoked
+    status = serializers.ChoiceField(choices=["valid", "untrusted", "invalid", "revoked"])
+    revoked = serializers.BooleanField()
     intact = serializers.BooleanField()
     valid = serializers.BooleanField()
     trusted = serializers.BooleanField()
@@ -42,6 +48,12 @@ class SignatureSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
     problems = serializers.ListField(child=serializers.CharField())
     chain = CertificateSerializer(many=True)
+
+
+class DocumentTimestampSerializer(serializers.Serializer):
+    time = serializers.DateTimeField(allow_null=True)
+    authority = serializers.CharField()
+    trusted = serializers.BooleanField()
 
 
 class VerifyApi(APIView):
@@ -63,6 +75,8 @@ class VerifyApi(APIView):
         ok = serializers.BooleanField()
         summary = serializers.CharField()
         problems = serializers.ListField(child=serializers.CharField())
+        has_validation_data = serializers.BooleanField()  # a DSS: certificates, OCSP, CRLs (an archive copy)
+        document_timestamps = DocumentTimestampSerializer(many=True)
         signatures = SignatureSerializer(many=True)
 
     @extend_schema(

@@ -51,6 +51,10 @@ REASONS = {
     "untrusted": gettext_lazy(
         "Chữ ký số không xác thực được: chứng thư số của người ký không do tổ chức chứng thực được tin cậy cấp."
     ),
+    "revoked": gettext_lazy("Chữ ký số không hợp lệ: chứng thư số của người ký đã bị thu hồi."),
+    "refused": gettext_lazy(
+        "Chữ ký số không hợp lệ: chứng thư hết hạn hoặc chưa có hiệu lực khi ký, hoặc thuật toán không được chấp nhận."
+    ),
     "unsigned": gettext_lazy("Văn bản điện tử không có chữ ký số."),
     "valid": gettext_lazy("Chữ ký số hợp lệ."),
 }
@@ -116,6 +120,11 @@ def _judge(data: bytes, trust_roots: Sequence[asn1_x509.Certificate] | None) -> 
         # the signed bytes are as they were but the signature itself does not verify: broken rather than changed
         broken = all(s.intact and not s.valid for s in changed)
         return SignatureVerdict.MODIFIED, str(REASONS["broken" if broken else "changed"]), summary, signers
+    # Revoked, or refused (SHA-1 outside the policy, expired): invalid, not merely untrusted (RULES.md).
+    if any(s.rejected for s in report.signatures):
+        return SignatureVerdict.MODIFIED, str(REASONS["refused"]), summary, signers
+    if any(s.revoked for s in report.signatures):
+        return SignatureVerdict.MODIFIED, str(REASONS["revoked"]), summary, signers
     if report.problems or not all(s.trusted for s in report.signatures):
         return SignatureVerdict.UNTRUSTED, str(REASONS["untrusted"]), summary, signers
     return SignatureVerdict.VALID, str(REASONS["valid"]), summary, signers

@@ -30,7 +30,7 @@ from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from documents.dates import VIETNAM
-from signing import faces
+from signing import faces, timestamps
 from signing.keys import DocumentSigner
 from signing.rendering import FILLABLE_FIELDS, ORGANIZATION_FIELD, SIGNER_FIELD, PlacedBox
 
@@ -198,6 +198,7 @@ def _signer_session(
             )
         ),
         new_field_spec=SigFieldSpec(SIGNER_FIELD, on_page=signer_box.page, box=signer_box.rect),
+        timestamper=timestamps.timestamper(),
     )
     return writer, pdf_signer
 
@@ -345,6 +346,7 @@ def fill_and_seal(
                 height=_size(_field_rect(writer, ORGANIZATION_FIELD))[1],
             )
         ),
+        timestamper=timestamps.timestamper(),
     )
     output = pdf_signer.sign_pdf(writer)
     return output.getvalue()
@@ -362,4 +364,8 @@ def seal_pdf(pdf: bytes, *, key: DocumentSigner, organization_name: str, reason:
         name=organization_name,
         reason=reason,
     )
-    return signers.PdfSigner(metadata, key.pyhanko_signer()).sign_pdf(writer).getvalue()
+    return (
+        signers.PdfSigner(metadata, key.pyhanko_signer(), timestamper=timestamps.timestamper())
+        .sign_pdf(writer)
+        .getvalue()
+    )

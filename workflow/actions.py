@@ -172,7 +172,9 @@ def _run_service(*, action: str, document: Document, actor: Any, comment: str, p
     if action == "archive":
         if params.get("dossier") is None:
             raise ValidationFailed("Chọn hồ sơ để lưu văn bản.", details={"field": "dossier"})
-        return services.document_archive(document=document, actor=actor, dossier=params["dossier"])
+        return services.document_archive(
+            document=document, actor=actor, dossier=params["dossier"], archived_pdf=params.get("archived_pdf")
+        )
     if action == "recall":
         return services.document_recall(document=document, actor=actor, reason=params.get("reason") or comment)
     if action == "cancel":
@@ -242,6 +244,7 @@ def _prepare_pdf(*, document: Document, actor: Any, action: str, params: dict[st
     The signer's PDF carries the version it was rendered from; `document_sign` refuses it if the
     content moved on meanwhile. Without keys (and without REQUIRE_DIGITAL_SIGNATURE) there is no PDF.
     """
+    from signing import archive
     from signing import services as signing
     from signing.remote import SignsElsewhere, remote_backend_for
 
@@ -253,6 +256,8 @@ def _prepare_pdf(*, document: Document, actor: Any, action: str, params: dict[st
         params["signed_pdf"], params["expected_version_id"] = signing.prepare_signature(document=document, actor=actor)
     if action == "issue" and params.get("issued_pdf") is None and signing.wants_organization_seal(document=document):
         params["issued_pdf"] = signing.prepare_issue(document=document, actor=actor)
+    if action == "archive" and params.get("archived_pdf") is None and archive.wants_archive_copy(document=document):
+        params["archived_pdf"] = archive.prepare_archive(document=document)
 
 
 def _complete(

@@ -9,17 +9,22 @@ from django.db import transaction
 from documents.dates import vn_now
 from documents.errors import ValidationFailed
 from documents.locks import lock_document
-from documents.models import DeliveryEvent, DeliveryStatus, Document, Dossier
+from documents.models import ArtifactKind, DeliveryEvent, DeliveryStatus, Document, Dossier
 from documents.permissions import end_grants, may_cancel, may_recall
-from documents.services._common import _finish, _require, _save, _transition
+from documents.services._common import _finish, _require, _save, _store_artifact, _transition
 from documents.services.dossiers import file_into
 from organizations.models import Role
 from organizations.selectors import membership_of, roles_in
 
 
 @transaction.atomic
-def document_archive(*, document: Document, actor: Any, dossier: Dossier) -> Document:
-    """Filed into a hồ sơ of the same organization by its clerk or the drafting unit."""
+def document_archive(
+    *, document: Document, actor: Any, dossier: Dossier, archived_pdf: bytes | None = None
+) -> Document:
+    """Filed into a hồ sơ of the same organization by its clerk or the drafting unit.
+
+    `archived_pdf`: the issued PDF with its validation data (signing.archive, prepared outside this
+    transaction), stored as the ARCHIVED artifact with its SHA-256 in this transaction."""
     document = lock_document(document.pk)
     roles = roles_in(user=actor, organization_id=document.organization_id)
     membership = membership_of(user=actor, organization_id=document.organization_id)
@@ -38,13 +43,20 @@ def document_archive(*, document: Document, actor: Any, dossier: Dossier) -> Doc
     entry = file_into(dossier=dossier, document=document, actor=actor)
     document.dossier = dossier
     _save(document, ["dossier"])
+    details: dict[str, Any] = {
+        "dossier": dossier.code,
+        "position": entry.position,
+        "retention": dossier.retention_label,
+    }
+    if archived_pdf is not None:
+        details["pdf_sha256"] = _store_artifact(document, ArtifactKind.ARCHIVED, archived_pdf)
     return _finish(
         document,
         actor=actor,
         action="document.archive",
         event="document_archived",
         from_state=from_state,
-        details={"dossier": dossier.code, "position": entry.position, "retention": dossier.retention_label},
+        details=details,
     )
 
 
