@@ -7,7 +7,7 @@ back is embedded (`pades.finish_prepared`) and verified — a valid signature by
 that PDF — before anything changes; then the flow step completes through the hook the workflow registers
 (`on_remote_signature`), since the flow sits above this layer.
 
-`remote_backend_for(user)` is the one seam that says who signs this way. Today it reads
+`remote_backend_for(user)` is the one seam that says who signs this way.
 The directory says who signs this way: a person's active SigningCredential with backend "external" or "csc"
 (its certificate, and for csc the service URL and credential id).
 """
@@ -35,10 +35,11 @@ from pyhanko.keys import load_cert_from_pemder
 from audit.services import record_event
 from documents.errors import ConcurrentUpdate, DomainError, NotFound, PermissionDenied, ValidationFailed
 from documents.models import Document
-from signing import pades
+from signing import pades, timestamps
 from signing.models import SignatureRequest, SignatureRequestBackend, SignatureRequestState
 from signing.permissions import check_sign
 from signing.services import signature_image_for
+from signing.timestamps import TimestampUnavailable
 from signing.verification import verify_pdf
 
 logger = logging.getLogger(__name__)
@@ -438,9 +439,9 @@ def finish_and_verify(request: SignatureRequest, signature_der: bytes) -> bytes:
     now = timezone.now()
     if not validity["not_before"].native <= now <= validity["not_after"].native:
         raise SignatureRefused("Chứng thư số của người ký không còn hiệu lực vào ngày ký.")
-    try:
-        signed = pades.finish_prepared(prepared_of(request), signature_der)
-    except ValidationFailed:
+    try:  # a TSA that does not answer is a TimestampUnavailable (503): nothing changes, try again later
+        signed = pades.finish_prepared(prepared_of(request), timestamps.with_signature_timestamp(signature_der))
+    except (ValidationFailed, TimestampUnavailable):
         raise
     except Exception as exc:  # the CMS does not fit the reserved room, or pyHanko refuses it
         logger.info("Signature of request %s not embedded: %s", request.pk, type(exc).__name__)

@@ -7,7 +7,9 @@ back (`signature_timestamp_time`) is used by verification and by the SHA-1 polic
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import hashlib
 import logging
 from typing import Any
 
@@ -87,3 +89,22 @@ def signature_timestamp_token(signer_info: cms.SignerInfo) -> cms.ContentInfo | 
 def signature_timestamp_time(signer_info: cms.SignerInfo) -> dt.datetime | None:
     token = signature_timestamp_token(signer_info)
     return token_time(token) if token is not None else None
+
+
+def with_signature_timestamp(signature_cms: bytes) -> bytes:
+    """A detached CMS made elsewhere (the person's tool, a remote service) with the configured TSA's token over its
+    signature value (unsigned attribute signature_time_stamp_token), as pyHanko adds to the signatures it makes.
+    Unchanged without a TSA or when it already carries one; TimestampUnavailable when the TSA does not answer."""
+    client = timestamper()
+    if client is None:
+        return signature_cms
+    content = cms.ContentInfo.load(signature_cms)
+    signer_info = content["content"]["signer_infos"][0]
+    if signature_timestamp_token(signer_info) is not None:
+        return signature_cms
+    digest = hashlib.sha256(signer_info["signature"].native).digest()
+    token = asyncio.run(client.async_timestamp(digest, "sha256"))
+    attributes = list(signer_info["unsigned_attrs"]) if signer_info["unsigned_attrs"].native else []
+    attributes.append(cms.CMSAttribute({"type": "signature_time_stamp_token", "values": [token]}))
+    signer_info["unsigned_attrs"] = cms.CMSAttributes(attributes)
+    return content.dump(force=True)

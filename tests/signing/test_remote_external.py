@@ -25,6 +25,7 @@ from signing import services as signing_services
 from signing.models import SignatureRequest
 from signing.verification import Verdict, verify_pdf
 from tests.factories import Office, advance_routed, make_draft
+from tests.pki.fixtures import pki, tsa  # noqa: F401 - fixtures
 from tests.signing.conftest import PASSPHRASE, write_key
 from tests.signing.credentials_helpers import register
 from workflow import signature_requests
@@ -268,3 +269,21 @@ def test_while_waiting_the_document_row_is_not_locked(tool, office):
         assert Document.objects.select_for_update(nowait=True).get(pk=document.pk).pk == document.pk
     tasks = open_tasks(process_of(document), ["sign"])
     assert [t.status for t in tasks] == [t.status for t in tasks if t.status in OPEN]
+
+
+def test_with_a_tsa_the_tools_signature_carries_a_timestamp(live_server, tool, office, trust_roots, tsa):  # noqa: F811
+    # given a TSA configured, and a plan awaiting the head's signature made in the desktop tool
+    document = _awaiting(office)
+    started = signature_requests.start(document=document, actor=office.head)
+
+    # when the tool signs through the one-time link (its CMS has no timestamp of its own)
+    answer = _run_tool(_link(live_server, started.token), tool)
+
+    # then the server added the TSA's token over the signature before embedding it, as for the keys it holds
+    assert answer["status"] == 200, answer
+    signed = bytes(Document.objects.get(pk=document.pk).artifacts.get(kind=ArtifactKind.SIGNED).pdf)
+    (signer,) = verify_pdf(signed, trust_roots=[*trust_roots, tsa.root]).signatures
+    assert signer.valid
+    assert signer.intact
+    assert signer.signing_time_source == "timestamp"
+    assert signer.timestamp_authority
