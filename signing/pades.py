@@ -43,6 +43,11 @@ _STAMP_TEXT_PT = 6.5
 _SIGNER_TEXT_FROM = 0.36
 _SIGNER_IMAGE_MAX_MM = (44.0, 22.0)  # width, height of the handwritten signature's area
 _SEAL_TEXT_MM = 9.0  # the organization's text under its seal (name with place, time: up to three lines)
+# What a CMS signature needs besides its certificates: signed attributes (PAdES signing-certificate-v2, message
+# digest, content type), a signature value up to RSA-4096, the ASN.1 around them; and a timestamp token with its
+# authority's chain. Generous on purpose: an unused byte costs two zeros in the file, a missing one the signature.
+_CMS_OVERHEAD = 6144
+_TIMESTAMP_ALLOWANCE = 12288
 
 
 @dataclass(frozen=True)
@@ -58,13 +63,13 @@ class StampImage:
 class _PdfPageBytes(content.ImportedPdfPage):
     """pyHanko's imported-page content, read from bytes instead of a file."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, page: int = 0) -> None:
         super().__init__(file_name="<memory>")
-        self.data = data
+        self.data, self.page = data, page
 
     def render(self) -> bytes:
         writer = self._ensure_writer
-        xobject = writer.import_page_as_xobject(PdfFileReader(io.BytesIO(self.data)), page_ix=0)
+        xobject = writer.import_page_as_xobject(PdfFileReader(io.BytesIO(self.data)), page_ix=self.page)
         resource_name = "/Import" + uuid.uuid4().hex
         self.resources.xobject[resource_name] = xobject
         x1, y1, x2, y2 = xobject.get_object()["/BBox"]
@@ -83,53 +88,54 @@ def _fit_mm(image: StampImage, max_w: float, max_h: float) -> tuple[float, float
     return width, width * ratio
 
 
-def _signer_face(lines: list[str], image: StampImage | None, *, width: float, height: float) -> bytes:
+def _signer_face(lines: list[str], image: StampImage | None, *, width: float, height: float) -> faces.Face:
     """The signer's stamp: the handwritten signature centred, the text framed in blue right of the seal."""
     text_left = width * _SIGNER_TEXT_FROM
     base = (
-        f"html {{ font-size: {_STAMP_TEXT_PT}pt; color: {_SIGNER_COLOUR}; }}"
-        f".text {{ position: absolute; left: {text_left:.2f}pt; right: 0; bottom: 0; border: 0.8pt solid"
+        f".face {{ font-size: {_STAMP_TEXT_PT}pt; color: {_SIGNER_COLOUR}; }}"
+        f".face .text {{ position: absolute; left: {text_left:.2f}pt; right: 0; bottom: 0; border: 0.8pt solid"
         f" {_SIGNER_COLOUR}; border-radius: 2pt; padding: 1pt 2pt; text-align: center; line-height: 1.2 }}"
     )
     if image is None:  # no image on file: the text stamp alone, as tall as the box
-        css = base + ".text { top: 0; display: flex; flex-direction: column; justify-content: center }"
-        return faces.page_pdf(f'<div class="text">{_lines_html(lines)}</div>', css, width=width, height=height)
+        css = base + ".face .text { top: 0; display: flex; flex-direction: column; justify-content: center }"
+        return faces.Face(f'<div class="text">{_lines_html(lines)}</div>', css, width, height)
     w_mm, h_mm = _fit_mm(image, *_SIGNER_IMAGE_MAX_MM)
     area_mm = height / _MM - 10  # above the text frame
     css = base + (
-        f"img {{ position: absolute; width: {w_mm:.2f}mm; height: {h_mm:.2f}mm;"
+        f".face img {{ position: absolute; width: {w_mm:.2f}mm; height: {h_mm:.2f}mm;"
         f" left: {(width / _MM - w_mm) / 2:.2f}mm; top: {max(0.0, (area_mm - h_mm) / 2):.2f}mm }}"
     )
     body = f'<img src="{faces.png_data_uri(image.png)}" alt=""><div class="text">{_lines_html(lines)}</div>'
-    return faces.page_pdf(body, css, width=width, height=height)
+    return faces.Face(body, css, width, height)
 
 
-def _seal_face(lines: list[str], image: StampImage | None, *, width: float, height: float) -> bytes:
+def _seal_face(lines: list[str], image: StampImage | None, *, width: float, height: float) -> faces.Face:
     """The organization's stamp: its seal at real size (top right, over the signature's left third), the
     text under it in red; without a seal image, today's framed text."""
-    base = f"html {{ font-size: {_STAMP_TEXT_PT}pt; color: {_SEAL_COLOUR}; }} p {{ line-height: 1.2 }}"
+    base = f".face {{ font-size: {_STAMP_TEXT_PT}pt; color: {_SEAL_COLOUR}; }} .face p {{ line-height: 1.2 }}"
     if image is None:
         css = base + (
-            f"body {{ height: {height - 4:.2f}pt; border: 1pt solid {_SEAL_COLOUR}; border-radius: 3pt;"
+            f".face {{ bottom: auto; height: {height - 4:.2f}pt; border: 1pt solid {_SEAL_COLOUR}; border-radius: 3pt;"
             " display: flex; flex-direction: column; justify-content: center; text-align: center; padding: 0 2pt }"
         )
-        return faces.page_pdf(_lines_html(lines), css, width=width, height=height)
+        return faces.Face(_lines_html(lines), css, width, height)
     w_mm, h_mm = _fit_mm(image, width / _MM, height / _MM - _SEAL_TEXT_MM)
     css = base + (
-        f"img {{ position: absolute; right: 0; top: 0; width: {w_mm:.2f}mm; height: {h_mm:.2f}mm }}"
-        ".text { position: absolute; left: 0; right: 0; bottom: 0; text-align: left }"
+        f".face img {{ position: absolute; right: 0; top: 0; width: {w_mm:.2f}mm; height: {h_mm:.2f}mm }}"
+        ".face .text { position: absolute; left: 0; right: 0; bottom: 0; text-align: left }"
     )
     body = f'<img src="{faces.png_data_uri(image.png)}" alt=""><div class="text">{_lines_html(lines)}</div>'
-    return faces.page_pdf(body, css, width=width, height=height)
+    return faces.Face(body, css, width, height)
 
 
-def _stamp_style(face: bytes) -> stamp.StaticStampStyle:
+def _stamp_style(face: bytes, page: int = 0) -> stamp.StaticStampStyle:
+    """The stamp drawn from page `page` of `face` (a PDF of faces.pages_pdf)."""
     # No margins: the face is laid out at the field's size, so the seal keeps its real size (pyHanko's default
     # 5-pt margins would shrink a 36 mm box, and the seal in it, by a tenth).
     fill = layout.SimpleBoxLayoutRule(
         x_align=layout.AxisAlignment.ALIGN_MID, y_align=layout.AxisAlignment.ALIGN_MID, margins=layout.Margins()
     )
-    return stamp.StaticStampStyle(background=_PdfPageBytes(face), border_width=0, background_layout=fill)
+    return stamp.StaticStampStyle(background=_PdfPageBytes(face, page), border_width=0, background_layout=fill)
 
 
 def _size(box: tuple[float, float, float, float]) -> tuple[float, float]:
@@ -148,7 +154,17 @@ def iso_time(moment: dt.datetime | None = None) -> str:
 
 def set_text_fields(writer: IncrementalPdfFileWriter, values: Mapping[str, str]) -> set[str]:
     """Fill the named line fields (value and face) in this revision; returns the names found."""
-    return faces.set_line_fields(writer, values, filled=True)
+    return faces.set_line_fields(writer, values, filled=True)[0]
+
+
+def bytes_reserved(backend: signers.Signer, timestamper: object | None) -> int:
+    """The room for the CMS in /Contents (hex digits), reckoned from the certificates it will carry.
+
+    pyHanko otherwise signs a dummy CMS first to measure it, and with a TSA asks the authority for a dummy
+    token: a second signature's worth of work (and a network round trip) on every document."""
+    certificates = [backend.signing_cert, *backend.cert_registry]
+    der = sum(len(certificate.dump()) for certificate in certificates if certificate is not None)
+    return 2 * (der + _CMS_OVERHEAD + (_TIMESTAMP_ALLOWANCE if timestamper is not None else 0))
 
 
 def _signer_session(
@@ -190,11 +206,15 @@ def _signer_session(
         metadata,
         backend,
         stamp_style=_stamp_style(
-            _signer_face(
-                [f"Ký số bởi: {_subject_name(backend)}", iso_time()],
-                signature_image,
-                width=_size(signer_box.rect)[0],
-                height=_size(signer_box.rect)[1],
+            faces.pages_pdf(
+                [
+                    _signer_face(
+                        [f"Ký số bởi: {_subject_name(backend)}", iso_time()],
+                        signature_image,
+                        width=_size(signer_box.rect)[0],
+                        height=_size(signer_box.rect)[1],
+                    )
+                ]
             )
         ),
         new_field_spec=SigFieldSpec(SIGNER_FIELD, on_page=signer_box.page, box=signer_box.rect),
@@ -227,7 +247,8 @@ def sign_as_signer(
         location=location,
         signature_image=signature_image,
     )
-    output = pdf_signer.sign_pdf(writer)
+    reserved = bytes_reserved(pdf_signer.signer, pdf_signer.default_timestamper)
+    output = pdf_signer.sign_pdf(writer, bytes_reserved=reserved)
     return output.getvalue()
 
 
@@ -323,7 +344,12 @@ def fill_and_seal(
     `organization_label` names the organization with its place on the stamp ("Phòng Giáo dục và Đào tạo
     Cần Giuộc"); `seal_image` is its seal, drawn at its real width over the signature's left third."""
     writer = IncrementalPdfFileWriter(io.BytesIO(signed_pdf))
-    found = set_text_fields(writer, values)
+    backend = key.pyhanko_signer()
+    width, height = _size(_field_rect(writer, ORGANIZATION_FIELD))
+    label = organization_label or _subject_name(backend)
+    seal = _seal_face([label, iso_time()], seal_image, width=width, height=height)
+    # The lines and the seal laid out together: one WeasyPrint run for the revision's three faces.
+    found, faces_pdf = faces.set_line_fields(writer, values, filled=True, extra=[seal])
     missing = set(values) - found
     if missing:
         raise ValueError(f"Bản PDF đã ký thiếu trường: {', '.join(sorted(missing))}.")
@@ -334,21 +360,13 @@ def fill_and_seal(
         name=organization_name,
         reason="Cấp số, ký số của cơ quan, tổ chức",
     )
-    backend = key.pyhanko_signer()
     pdf_signer = signers.PdfSigner(
         metadata,
         backend,
-        stamp_style=_stamp_style(
-            _seal_face(
-                [organization_label or _subject_name(backend), iso_time()],
-                seal_image,
-                width=_size(_field_rect(writer, ORGANIZATION_FIELD))[0],
-                height=_size(_field_rect(writer, ORGANIZATION_FIELD))[1],
-            )
-        ),
+        stamp_style=_stamp_style(faces_pdf, page=len(found)),
         timestamper=timestamps.timestamper(),
     )
-    output = pdf_signer.sign_pdf(writer)
+    output = pdf_signer.sign_pdf(writer, bytes_reserved=bytes_reserved(backend, pdf_signer.default_timestamper))
     return output.getvalue()
 
 
