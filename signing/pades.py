@@ -476,7 +476,7 @@ def seal_attachment(pdf: bytes, *, key: DocumentSigner, organization_name: str, 
         raise ValidationFailed(refusal, details={"reason": "certified"})
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-            page_ref, _resources = writer.find_page_for_modification(0)
+        page_ref, _resources = writer.find_page_for_modification(0)
         rect, rotate = attachment_stamp_rect(page_ref.get_object())
     except (PdfError, KeyError, TypeError, ValueError, IndexError) as exc:  # checked at upload; defence in depth
         raise ValidationFailed(
