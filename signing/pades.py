@@ -453,7 +453,9 @@ def _attachment_face(lines: list[str], *, width: float, height: float, rotate: i
 def _free_field_name(writer: IncrementalPdfFileWriter) -> str:
     """ATTACHMENT_FIELD, or ATTACHMENT_FIELD2, 3… when the file already has one (an attachment signed before)."""
     form = writer.root.get("/AcroForm")
-    taken = {str(ref.get_object().get("/T", "")) for ref in (form.get("/Fields", []) if form else [])}
+    form = form.get_object() if form is not None else None
+    # Only top-level names can clash: the new field is a top-level one.
+    taken = {str(ref.get_object().get("/T", "")) for ref in (form.get("/Fields", []) if form is not None else [])}
     name, n = ATTACHMENT_FIELD, 1
     while name in taken:
         n += 1
