@@ -75,7 +75,8 @@ def assert_stamp_top_right(pdf: bytes, code: str, *, turned: bool = False) -> No
     width = height if turned else width
     number = [w for w in words if w[4] == code]
     times = [w for w in words if ISO_TIME.match(w[4])]
-    assert number and times, words
+    assert number, words
+    assert times, words
     for x0, y0, x1, y1, _ in (number[0], times[0]):
         assert width - x1 == pytest.approx(10 * MM, abs=3 * MM)  # right-aligned, 10 mm from the right edge
         assert y0 < 30 * MM  # at the top
@@ -202,7 +203,7 @@ def test_the_issue_signs_each_pdf_attachment_and_records_the_hashes(
 
 def test_register_and_issue_in_one_click_signs_the_attachments_too(office_keys: Office) -> None:
     office = office_keys
-    document, files = draft_with_files(office)
+    document, _files = draft_with_files(office)
     document = advance_routed(document, office, to="signed")
     document = actions.perform(document=document, actor=office.clerk, action="register_issue")
     assert document.status == Status.ISSUED
@@ -221,7 +222,8 @@ def test_an_attachment_that_changed_in_storage_stops_the_issue_and_nothing_moves
     answer = client.post(reverse("workflow:act", args=[document.pk]), {"action": "issue"})
 
     assert answer.status_code == 400
-    assert "Phụ lục II.pdf" in answer.content.decode() and "mã băm" in answer.content.decode()
+    assert "Phụ lục II.pdf" in answer.content.decode()
+    assert "mã băm" in answer.content.decode()
     document.refresh_from_db()
     assert document.status == Status.REGISTERED
     assert not AttachmentCopy.objects.exists()
