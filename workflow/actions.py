@@ -262,7 +262,8 @@ def _prepare_pdf(*, document: Document, actor: Any, action: str, params: dict[st
     if action == "issue" and params.get("issued_pdf") is None and signing.wants_organization_seal(document=document):
         params["issued_pdf"] = signing.prepare_issue(document=document, actor=actor)
         # The draft's PDF attachments are signed by the clerk too, with the number and code (RULES.md).
-        params.setdefault("attachment_pdfs", signing.prepare_attachment_seals(document=document, actor=actor))
+        if params.get("attachment_pdfs") is None:
+            params["attachment_pdfs"] = signing.prepare_attachment_seals(document=document, actor=actor)
     if action == "archive" and params.get("archived_pdf") is None and archive.wants_archive_copy(document=document):
         params["archived_pdf"] = archive.prepare_archive(document=document)
 
