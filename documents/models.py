@@ -901,3 +901,22 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id}:{self.file_name}:{self.sha256[:12]}"
+
+
+class AttachmentCopy(models.Model):
+    """The clerk's signed copy of a draft's PDF attachment, made when the document is issued (RULES.md: attachments
+    in separate files carry the organization's signature with the number and code and the signing time at the top
+    right of their first page). The attachment itself stays as uploaded; recipients get this copy. Written only by
+    documents.services.document_issue, in the issue's transaction, never changed afterwards."""
+
+    attachment = models.OneToOneField(Attachment, on_delete=models.CASCADE, related_name="signed_copy")
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bản đã ký số của tệp đính kèm")
+        verbose_name_plural = _("bản đã ký số của tệp đính kèm")
+
+    def __str__(self) -> str:
+        return f"{self.attachment_id}:{self.sha256[:12]}"

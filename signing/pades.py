@@ -17,11 +17,13 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko import stamp
-from pyhanko.pdf_utils import content, layout
+from pyhanko.pdf_utils import content, generic, layout
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import FieldMDPAction, FieldMDPSpec, MDPPerm, SigFieldSpec
@@ -29,6 +31,7 @@ from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
 from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from core.errors import ValidationFailed
 from documents.dates import VIETNAM
 from signing import faces, timestamps
 from signing.keys import DocumentSigner
@@ -387,3 +390,138 @@ def seal_pdf(pdf: bytes, *, key: DocumentSigner, organization_name: str, reason:
         .sign_pdf(writer)
         .getvalue()
     )
+
+
+# --- the clerk's signature on attachments in separate files (RULES.md, "Electronic signature images") -----------
+
+# The issued PDF's name for the organization's signature: signing.verification reads a non-certifying signature in
+# this field as the organization's, so an attachment's copy gets the same verdict ("issued") from the one verifier.
+ATTACHMENT_FIELD = ORGANIZATION_FIELD
+_ATTACHMENT_TEXT_PT = 10  # 10-pt Times New Roman (Liberation Serif, its metric twin: signing.fonts)
+_ATTACHMENT_MARGIN_MM = 10.0  # from the top and the right edge of the page as it is seen
+_ATTACHMENT_BOX_MM = (60.0, 11.0)  # width, height: two lines of 10 pt
+
+
+def _inherited(page: generic.DictionaryObject, key: str) -> Any:
+    """A page attribute, looked up the /Parent chain (MediaBox, CropBox and Rotate are inheritable)."""
+    node: Any = page
+    for _depth in range(64):
+        if key in node:
+            return node[key]
+        if "/Parent" not in node:
+            return None
+        node = node["/Parent"].get_object()
+    return None
+
+
+def _visible_box(page: generic.DictionaryObject) -> tuple[float, float, float, float]:
+    """The part of the page a reader sees: the CropBox inside the MediaBox, normalised to (x0, y0, x1, y1)."""
+    media = [float(v) for v in _inherited(page, "/MediaBox")]
+    mx0, mx1 = sorted((media[0], media[2]))
+    my0, my1 = sorted((media[1], media[3]))
+    crop = _inherited(page, "/CropBox")
+    if crop is None:
+        return mx0, my0, mx1, my1
+    c = [float(v) for v in crop]
+    box = (max(mx0, min(c[0], c[2])), max(my0, min(c[1], c[3])), min(mx1, max(c[0], c[2])), min(my1, max(c[1], c[3])))
+    return box if box[2] > box[0] and box[3] > box[1] else (mx0, my0, mx1, my1)
+
+
+def attachment_stamp_rect(page: generic.DictionaryObject) -> tuple[tuple[float, float, float, float], int]:
+    """Where the stamp goes in the page's own coordinates, and the page's rotation: the top right corner as the
+    page is *seen* (after /Rotate), `_ATTACHMENT_MARGIN_MM` from both edges, 60 mm wide (less on a narrow page)."""
+    x0, y0, x1, y1 = _visible_box(page)
+    rotate = int(_inherited(page, "/Rotate") or 0) % 360
+    rotate = rotate if rotate in (0, 90, 180, 270) else 0
+    seen_width = (x1 - x0) if rotate in (0, 180) else (y1 - y0)
+    margin = _ATTACHMENT_MARGIN_MM * _MM
+    width = max(20 * _MM, min(_ATTACHMENT_BOX_MM[0] * _MM, seen_width - 2 * margin))
+    height = _ATTACHMENT_BOX_MM[1] * _MM
+    # The seen top right corner is the page's (x1, y1) unrotated; (x0, y1) turned 90° clockwise; (x0, y0) at 180°;
+    # (x1, y0) at 270°. Along that corner the seen width runs down the page's y (90°, 270°) or x (0°, 180°).
+    rects = {
+        0: (x1 - margin - width, y1 - margin - height, x1 - margin, y1 - margin),
+        90: (x0 + margin, y1 - margin - width, x0 + margin + height, y1 - margin),
+        180: (x0 + margin, y0 + margin, x0 + margin + width, y0 + margin + height),
+        270: (x1 - margin - height, y0 + margin, x1 - margin, y0 + margin + width),
+    }
+    return rects[rotate], rotate
+
+
+def _attachment_face(lines: list[str], *, width: float, height: float, rotate: int) -> bytes:
+    """The text alone, right-aligned, 10 pt serif, black, no frame and no image. `width` × `height` is the field in
+    the page's coordinates; on a rotated page the text is turned back so it reads upright where the page is seen."""
+    seen_w, seen_h = (width, height) if rotate in (0, 180) else (height, width)
+    # CSS turns clockwise; the page is shown turned `rotate`° clockwise, so the face is turned back by as much.
+    shift = {
+        0: "",
+        90: f"translate(0, {seen_w:.2f}pt) ",
+        180: f"translate({seen_w:.2f}pt, {seen_h:.2f}pt) ",
+        270: f"translate({seen_h:.2f}pt, 0) ",
+    }[rotate]
+    css = (
+        f".face {{ position: absolute; left: 0; top: 0; width: {seen_w:.2f}pt; height: {seen_h:.2f}pt;"
+        f" transform-origin: 0 0; transform: {shift}rotate({-rotate}deg); display: flex; flex-direction: column;"
+        f" justify-content: flex-start; text-align: right; font-size: {_ATTACHMENT_TEXT_PT}pt; line-height: 1.2;"
+        " color: #000; white-space: nowrap }"
+    )
+    return faces.page_pdf(f'<div class="face">{_lines_html(lines)}</div>', css, width=width, height=height)
+
+
+def _free_field_name(writer: IncrementalPdfFileWriter) -> str:
+    """ATTACHMENT_FIELD, or ATTACHMENT_FIELD2, 3… when the file already has one (an attachment signed before)."""
+    form = writer.root.get("/AcroForm")
+    form = form.get_object() if form is not None else None
+    # Only top-level names can clash: the new field is a top-level one.
+    taken = {str(ref.get_object().get("/T", "")) for ref in (form.get("/Fields", []) if form is not None else [])}
+    name, n = ATTACHMENT_FIELD, 1
+    while name in taken:
+        n += 1
+        name = f"{ATTACHMENT_FIELD}{n}"
+    return name
+
+
+def seal_attachment(pdf: bytes, *, key: DocumentSigner, organization_name: str, line: str) -> bytes:
+    """The organization's signature on an attachment in a separate file, applied by the clerk at issue.
+
+    Visible at the top right of page 1: `line` ("Số: 01/KH-PGDĐT") over the signing time (`iso_time`), 10 pt serif,
+    text only. Same key, PAdES profile, timestamper and lock as `fill_and_seal`: an approval signature whose field
+    locks every field and allows no change after it (FieldMDP All, DocMDP /P 1), so the verdict is the issued
+    PDF's. Always an incremental update: a file already signed keeps its signatures valid; a certified one is
+    refused (documents.services.attachments.certification_refusal)."""
+    from documents.services.attachments import certification_refusal
+
+    refusal = certification_refusal(pdf)
+    if refusal:
+        raise ValidationFailed(refusal, details={"reason": "certified"})
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+        page_ref, _resources = writer.find_page_for_modification(0)
+        rect, rotate = attachment_stamp_rect(page_ref.get_object())
+    except (PdfError, KeyError, TypeError, ValueError, IndexError) as exc:  # checked at upload; defence in depth
+        raise ValidationFailed(
+            "Không đọc được trang đầu của tệp PDF đính kèm để ký số.", details={"reason": type(exc).__name__}
+        ) from exc
+    width, height = _size(rect)
+    name = _free_field_name(writer)
+    metadata = signers.PdfSignatureMetadata(
+        field_name=name,
+        docmdp_permissions=MDPPerm.NO_CHANGES,  # what the field's lock asks for, as in fill_and_seal
+        subfilter=fields.SigSeedSubFilter.PADES,
+        name=organization_name,
+        reason="Ký số tệp đính kèm của văn bản",
+    )
+    pdf_signer = signers.PdfSigner(
+        metadata,
+        key.pyhanko_signer(),
+        stamp_style=_stamp_style(_attachment_face([line, iso_time()], width=width, height=height, rotate=rotate)),
+        new_field_spec=SigFieldSpec(
+            name,
+            on_page=0,
+            box=rect,
+            field_mdp_spec=FieldMDPSpec(FieldMDPAction.ALL),
+            doc_mdp_update_value=MDPPerm.NO_CHANGES,
+        ),
+        timestamper=timestamps.timestamper(),
+    )
+    return pdf_signer.sign_pdf(writer).getvalue()

@@ -18,7 +18,7 @@ from audit.services import record_event
 from core.images import read_png
 from documents import services as document_services
 from documents.errors import InvalidTransition, PermissionDenied, ValidationFailed
-from documents.models import ArtifactKind, Document, DocumentArtifact, Status
+from documents.models import ArtifactKind, Attachment, AttachmentKind, Document, DocumentArtifact, Status
 from organizations.models import Organization, Role, SealImage, SignatureImage
 from organizations.selectors import has_role
 from signing import pades
@@ -83,14 +83,20 @@ def sign_document(*, document: Document, actor: Any, signer_backend: DocumentSig
     )
 
 
-def prepare_issue(*, document: Document, actor: Any, organization_backend: DocumentSigner | None = None) -> bytes:
-    """Fill number and date into the signer's PDF and apply the organization's signature, outside any lock."""
-    document = Document.objects.select_related("organization").get(pk=document.pk)
+def _issuable(document: Document, actor: Any) -> Document:
+    """The document as it is now, registered and issued by a clerk of its organization. Checked again by
+    document_issue; checked here so the organization's key is never used for others."""
+    document = Document.objects.select_related("organization", "doc_type").get(pk=document.pk)
     if document.status != Status.REGISTERED:
         raise InvalidTransition("Văn bản phải được cấp số trước khi phát hành.", details={"status": document.status})
     if not has_role(user=actor, organization_id=document.organization_id, roles=(Role.CLERK,)):
-        # Checked again by document_issue; checked here so the organization's key is never used for others.
         raise PermissionDenied("Chỉ văn thư của cơ quan ban hành mới được phát hành văn bản.")
+    return document
+
+
+def prepare_issue(*, document: Document, actor: Any, organization_backend: DocumentSigner | None = None) -> bytes:
+    """Fill number and date into the signer's PDF and apply the organization's signature, outside any lock."""
+    document = _issuable(document, actor)
     artifact = DocumentArtifact.objects.filter(document=document, kind=ArtifactKind.SIGNED).first()
     if artifact is None:
         raise ValidationFailed("Văn bản chưa có bản PDF đã ký của người ký.")
@@ -108,10 +114,53 @@ def prepare_issue(*, document: Document, actor: Any, organization_backend: Docum
     )
 
 
+def attachment_line(document: Document) -> str:
+    """The number and code an attachment carries at the top right of its first page: "Số: 01/KH-PGDĐT"."""
+    return f"Số: {document.code}"
+
+
+def prepare_attachment_seals(
+    *, document: Document, actor: Any, organization_backend: DocumentSigner | None = None
+) -> dict[int, bytes]:
+    """The organization's signature on every PDF attachment of the draft (step ""), outside any lock: {attachment
+    id: signed copy}. DOCX, XLSX and images are not signed (the decree expects signed attachments in PDF): they
+    travel as they are. A file whose bytes no longer match their stored SHA-256 stops the issue (400)."""
+    document = _issuable(document, actor)
+    attachments = list(
+        Attachment.objects.filter(document=document, step="", kind=AttachmentKind.PDF).order_by("created_at", "id")
+    )
+    if not attachments:
+        return {}
+    if not document.code:
+        raise ValidationFailed("Văn bản chưa có số, ký hiệu: không ký số được tệp đính kèm.")
+    key = organization_backend or KeyStore().for_organization(document.organization)
+    line = attachment_line(document)
+    sealed: dict[int, bytes] = {}
+    for attachment in attachments:
+        data = bytes(attachment.data)
+        if hashlib.sha256(data).hexdigest() != attachment.sha256:
+            raise ValidationFailed(
+                f"Tệp đính kèm «{attachment.file_name}» không khớp mã băm đã lưu; không thể phát hành.",
+                details={"attachment": attachment.pk},
+            )
+        try:
+            sealed[attachment.pk] = pades.seal_attachment(
+                data, key=key, organization_name=document.organization.name, line=line
+            )
+        except ValidationFailed as error:  # name the file: the clerk has to know which one
+            raise ValidationFailed(
+                f"Tệp đính kèm «{attachment.file_name}»: {error.message}",
+                details={**(error.details or {}), "attachment": attachment.pk},
+            ) from error
+    return sealed
+
+
 def issue_document(*, document: Document, actor: Any, organization_backend: DocumentSigner | None = None) -> Document:
-    """The clerk issues a registered document: fill number and date, apply the organization's signature."""
+    """The clerk issues a registered document: fill number and date, apply the organization's signature, and
+    sign the draft's PDF attachments (`prepare_attachment_seals`)."""
     issued = prepare_issue(document=document, actor=actor, organization_backend=organization_backend)
-    return document_services.document_issue(document=document, actor=actor, issued_pdf=issued)
+    copies = prepare_attachment_seals(document=document, actor=actor, organization_backend=organization_backend)
+    return document_services.document_issue(document=document, actor=actor, issued_pdf=issued, attachment_pdfs=copies)
 
 
 def wants_digital_signature(*, actor: Any) -> bool:

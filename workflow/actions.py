@@ -168,7 +168,12 @@ def _run_service(*, action: str, document: Document, actor: Any, comment: str, p
     if action == "register":
         return services.document_register(document=document, actor=actor)
     if action == "issue":
-        return services.document_issue(document=document, actor=actor, issued_pdf=params.get("issued_pdf"))
+        return services.document_issue(
+            document=document,
+            actor=actor,
+            issued_pdf=params.get("issued_pdf"),
+            attachment_pdfs=params.get("attachment_pdfs"),
+        )
     if action == "archive":
         if params.get("dossier") is None:
             raise ValidationFailed("Chọn hồ sơ để lưu văn bản.", details={"field": "dossier"})
@@ -256,6 +261,9 @@ def _prepare_pdf(*, document: Document, actor: Any, action: str, params: dict[st
         params["signed_pdf"], params["expected_version_id"] = signing.prepare_signature(document=document, actor=actor)
     if action == "issue" and params.get("issued_pdf") is None and signing.wants_organization_seal(document=document):
         params["issued_pdf"] = signing.prepare_issue(document=document, actor=actor)
+        # The draft's PDF attachments are signed by the clerk too, with the number and code (RULES.md).
+        if params.get("attachment_pdfs") is None:
+            params["attachment_pdfs"] = signing.prepare_attachment_seals(document=document, actor=actor)
     if action == "archive" and params.get("archived_pdf") is None and archive.wants_archive_copy(document=document):
         params["archived_pdf"] = archive.prepare_archive(document=document)
 

@@ -30,6 +30,11 @@ urlpatterns = [
         name="attachment",
     ),
     path(
+        "flow/documents/<id:pk>/attachments/<id:attachment_pk>/signed/",
+        views_versions.attachment_signed_download,
+        name="attachment-signed",
+    ),
+    path(
         "flow/documents/<id:pk>/attachments/<id:attachment_pk>/remove/",
         views_versions.attachment_delete,
         name="attachment-remove",

@@ -23,11 +23,12 @@ from audit.models import AuditEvent
 from documents.attachments import CONTENT_TYPES, max_file_bytes, megabytes
 from documents.diff import diff_versions
 from documents.errors import DomainError, NotFound, ValidationFailed
-from documents.models import Attachment, Document
+from documents.models import Attachment, AttachmentCopy, AttachmentKind, Document, Status
 from documents.permissions import can_edit
 from documents.services.attachments import STEP_OF_STATE, attachment_add, attachment_remove
 from documents.services.review import step_holder_id
 from organizations.models import Unit, User
+from signing.verification import UnreadablePdf, verify_pdf
 from workflow import actions
 from workflow.views import _error_page, _id_param, _visible_document
 
@@ -46,6 +47,7 @@ def versions_context(user: Any, document: Document) -> dict[str, Any]:
         .order_by("created_at")
     )
     holds_step = document.status in STEP_OF_STATE and step_holder_id(document) == getattr(user, "pk", None)
+    _describe_copies(document, attachments)
     return {
         "versions": versions,
         "attachments": attachments,
@@ -53,6 +55,29 @@ def versions_context(user: Any, document: Document) -> dict[str, Any]:
         "can_comment_with_file": holds_step,
         "attachment_max": megabytes(max_file_bytes()),
     }
+
+
+# Once issued, the draft's PDFs have the clerk's signed copies (documents.AttachmentCopy); the rest travel as they are.
+ISSUED_STATES = (Status.ISSUED, Status.ARCHIVED, Status.RECALLED)
+
+
+def _describe_copies(document: Document, attachments: list[Attachment]) -> None:
+    """Each draft file of an issued document: `issued_copy` (its signed copy, with the verdict of the one verifier,
+    signing.verification) or None, and `travels_unsigned` for what is not a PDF. One query, and only after issue."""
+    draft_files = [a for a in attachments if not a.step]
+    if document.status not in ISSUED_STATES or not draft_files:
+        return
+    copies = {c.attachment_id: c for c in AttachmentCopy.objects.filter(attachment__in=draft_files)}
+    for attachment in draft_files:
+        attachment.travels_unsigned = attachment.kind != AttachmentKind.PDF
+        copy = copies.get(attachment.pk)
+        attachment.issued_copy = copy
+        if copy is not None:
+            try:
+                report = verify_pdf(bytes(copy.pdf))
+                copy.verdict, copy.verdict_message = str(report.verdict), report.verdict_message
+            except UnreadablePdf as error:
+                copy.verdict, copy.verdict_message = "unreadable", error.message
 
 
 # The fields an edit changed, as the audit event of the edit recorded them (drafting.document_update_draft).
@@ -226,6 +251,27 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"
     response["X-Content-SHA256"] = attachment.sha256
+    return response
+
+
+@login_required
+@require_GET
+def attachment_signed_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    """The clerk's signed copy of a draft's PDF (made at issue), for whoever may read the document: same visibility
+    and headers as the file itself."""
+    try:
+        attachment = _attachment_of(request, pk, attachment_pk)
+        copy = AttachmentCopy.objects.filter(attachment=attachment).first()
+        if copy is None:
+            raise NotFound("Tệp đính kèm này không có bản đã ký số.")
+    except DomainError as error:
+        return _error_page(request, error)
+    stem = attachment.file_name.rsplit(".", 1)[0]
+    response = HttpResponse(bytes(copy.pdf), content_type=CONTENT_TYPES[AttachmentKind.PDF])
+    response["Content-Disposition"] = content_disposition_header(True, f"{stem} (bản ký số).pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    response["X-Content-SHA256"] = copy.sha256
     return response
 
 

@@ -9,6 +9,7 @@ total, the row, the audit event.
 from __future__ import annotations
 
 import hashlib
+import io
 from typing import Any
 
 from django.db import transaction
@@ -19,13 +20,35 @@ from documents.attachments import CheckedFile, check_file, max_document_bytes, m
 from documents.errors import InvalidTransition, ValidationFailed
 from documents.limits import check_comment
 from documents.locks import lock_document
-from documents.models import Attachment, Document, Status
+from documents.models import Attachment, AttachmentKind, Document, Status
 from documents.permissions import check_edit
 from documents.services._common import _require
 from documents.services.review import step_holder_id
 
 # The step a comment with a file belongs to, by the state the document is in when it is made.
 STEP_OF_STATE = {Status.IN_REVIEW: "review", Status.AWAITING_SIGNATURE: "sign"}
+
+
+def certification_refusal(pdf: bytes) -> str:
+    """Why the organization cannot sign this PDF at issue without breaking a signature already on it, or "".
+
+    One rule for the upload of a draft's file and for the clerk's signature (signing.pades.seal_attachment): a
+    certification signature (DocMDP, any level) rejects a new *visible* signature field — pyHanko's difference
+    analysis counts it as a change its author did not allow (SigFieldCreationRule) — so the attachment's own
+    signature would turn invalid. Approval signatures stay valid: the clerk signs incrementally."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import read_certification_data
+
+    try:
+        certified = read_certification_data(PdfFileReader(io.BytesIO(pdf), strict=False))
+    except Exception:  # an unreadable file is refused by documents.attachments (upload) or the signer, not here
+        return ""
+    if certified is None:
+        return ""
+    return (
+        "Tệp PDF đã được chứng thực bằng chữ ký số không cho phép thêm chữ ký: văn thư không ký số được tệp này khi"
+        " phát hành mà không làm mất hiệu lực chữ ký đã có. Hãy đính kèm bản chưa chứng thực."
+    )
 
 
 def attachment_add(
@@ -36,6 +59,9 @@ def attachment_add(
     (400), PermissionDenied (403), InvalidTransition (409)."""
     checked = check_file(data, file_name=file_name)
     check_comment(value=comment)
+    if checked.kind == AttachmentKind.PDF and not on_step and (refusal := certification_refusal(data)):
+        # The clerk signs the draft's PDFs at issue (signing.pades.seal_attachment); said now, while it can change.
+        raise ValidationFailed(refusal, details={"field": "file", "reason": "certified"})
     return _store(document=document, actor=actor, checked=checked, data=data, on_step=on_step, comment=comment)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -10,7 +12,7 @@ from documents.dates import vn_now
 from documents.distribution import write_deliveries
 from documents.errors import ValidationFailed
 from documents.locks import lock_document
-from documents.models import ArtifactKind, Document
+from documents.models import ArtifactKind, Attachment, AttachmentCopy, AttachmentKind, Document
 from documents.numbering import allocate_number, format_code
 from documents.reporting import on_issue as reporting_on_issue
 from documents.services._common import _finish, _require, _save, _store_artifact, _transition
@@ -59,10 +61,37 @@ def document_register(*, document: Document, actor: Any) -> Document:
     )
 
 
+def _store_attachment_copies(document: Document, attachment_pdfs: Mapping[int, bytes]) -> list[dict[str, Any]]:
+    """One signed copy per PDF attachment of the draft: exactly that set, or nothing (a partial set would leave a
+    file unsigned without anyone saying so)."""
+    expected = set(
+        Attachment.objects.filter(document=document, step="", kind=AttachmentKind.PDF).values_list("pk", flat=True)
+    )
+    if set(attachment_pdfs) != expected:
+        raise ValidationFailed(
+            "Các bản ký số của tệp đính kèm không khớp các tệp PDF đính kèm của văn bản; vui lòng phát hành lại.",
+            details={"expected": sorted(expected), "given": sorted(attachment_pdfs)},
+        )
+    stored = []
+    for attachment_id in sorted(attachment_pdfs):
+        pdf = attachment_pdfs[attachment_id]
+        digest = hashlib.sha256(pdf).hexdigest()
+        AttachmentCopy.objects.create(attachment_id=attachment_id, pdf=pdf, sha256=digest)
+        stored.append({"attachment": attachment_id, "sha256": digest})
+    return stored
+
+
 @transaction.atomic
-def document_issue(*, document: Document, actor: Any, issued_pdf: bytes | None = None) -> Document:
+def document_issue(
+    *,
+    document: Document,
+    actor: Any,
+    issued_pdf: bytes | None = None,
+    attachment_pdfs: Mapping[int, bytes] | None = None,
+) -> Document:
     """The clerk sends it: one Delivery per addressee of the "Nơi nhận" lines, groups expanded
-    (documents.distribution); the issued PDF is what recipients get."""
+    (documents.distribution); the issued PDF is what recipients get, with the signed copies of the draft's PDF
+    attachments (`attachment_pdfs`: {attachment id: PDF}, signing.services.prepare_attachment_seals)."""
     document = lock_document(document.pk)
     _require_clerk(document, actor)
     from_state = _transition(document, "issue")
@@ -78,6 +107,8 @@ def document_issue(*, document: Document, actor: Any, issued_pdf: bytes | None =
         details["emailed"] = emailed
     if issued_pdf is not None:
         details["pdf_sha256"] = _store_artifact(document, ArtifactKind.ISSUED, issued_pdf)
+    if attachment_pdfs is not None and (copies := _store_attachment_copies(document, attachment_pdfs)):
+        details["attachments"] = copies
     _save(document, ["issued_at"])
     return _finish(
         document, actor=actor, action="document.issue", event="document_issued", from_state=from_state, details=details
