@@ -465,7 +465,7 @@ def _attachment_face(lines: list[str], *, width: float, height: float, rotate: i
         f" justify-content: flex-start; text-align: right; font-size: {_ATTACHMENT_TEXT_PT}pt; line-height: 1.2;"
         " color: #000; white-space: nowrap }"
     )
-    return faces.page_pdf(f'<div class="face">{_lines_html(lines)}</div>', css, width=width, height=height)
+    return faces.page_pdf(_lines_html(lines), css, width=width, height=height)
 
 
 def _free_field_name(writer: IncrementalPdfFileWriter) -> str:
@@ -524,4 +524,5 @@ def seal_attachment(pdf: bytes, *, key: DocumentSigner, organization_name: str, 
         ),
         timestamper=timestamps.timestamper(),
     )
-    return pdf_signer.sign_pdf(writer).getvalue()
+    reserved = bytes_reserved(pdf_signer.signer, pdf_signer.default_timestamper)
+    return pdf_signer.sign_pdf(writer, bytes_reserved=reserved).getvalue()
