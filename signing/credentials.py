@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
 from asn1crypto import x509 as asn1_x509
@@ -22,6 +23,7 @@ from audit.services import record_event
 from documents.errors import PermissionDenied, ValidationFailed
 from organizations.models import Membership, Organization
 from signing.models import Backend, SigningCredential
+from signing.revocation import check_revocation
 
 # Names a non-secret setting may not have: a PIN or a passphrase belongs in the environment, never here.
 SECRET_WORDS = ("pin", "pass", "secret", "private")
@@ -259,10 +261,15 @@ def check_certificate(
     user: Any = None,
     organization: Organization | None = None,
     on: dt.date | dt.datetime | None = None,
+    chain: Iterable[asn1_x509.Certificate] = (),
+    revocation: bool = True,
 ) -> SigningCredential:
     """The certificate must be one registered for that person (or organization), active, and valid on that date
-    (a date: any moment of that local day; a datetime or None: that instant). Otherwise a Vietnamese refusal
-    (403 wrong owner or deactivated, 400 outside its validity) and the caller changes nothing."""
+    (a date: any moment of that local day; a datetime or None: that instant), and — when the check is for now
+    (`on` None) — not revoked (`signing.revocation`: OCSP, else CRL; `chain` are the CA certificates the key
+    carries). Otherwise a Vietnamese refusal (403 wrong owner, deactivated or revoked; 400 outside its validity;
+    503 revocation status unknown under the "hard" policy) and the caller changes nothing.
+    `revocation=False`: the caller asks it later, once, with the key's chain (KeyStore for a PKCS#12 file)."""
     _check_owner(user, organization)
     digest = hashlib.sha256(certificate_der(certificate)).hexdigest()
     rows = SigningCredential.objects.filter(sha256=digest)
@@ -297,4 +304,7 @@ def check_certificate(
             f"(ngày {timezone.localtime(credential.not_after):%d/%m/%Y}).",
             details={"reason": "certificate_expired", "serial": credential.serial},
         )
+    if revocation and on is None:
+        # A past date is a question about the record, not a signature now: OCSP answers for now only.
+        check_revocation(certificate_der(certificate), chain=chain, whose=whose)
     return credential
