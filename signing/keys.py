@@ -4,7 +4,7 @@
 through the directory (`signing.models.SigningCredential`): the active row valid today picks the backend —
 `Pkcs12Signer` (a file and its passphrase: development and small offices) or `signing.pkcs11.Pkcs11Signer` (a
 token); `csc` and `external` rows raise `NeedsRemoteSigning` (the key is not here: the caller routes the step to
-the remote or desktop flow, `KeyStore.backend_for_user` says which). A person or organization with no row at all
+the remote or desktop flow, `signing.remote.remote_backend_for` says which). A person or organization with no row at all
 signs with today's PKCS#12 file, laid out as below. Every credential-backed key passes
 `signing.credentials.check_certificate` first (registered to that owner, active, valid today, not revoked); a
 key file without a row is still asked its revocation status (`signing.revocation.check_revocation`).
@@ -132,19 +132,6 @@ class KeyStore:
         signer = self._load(path)
         check_revocation(signer.certificate, chain=signer.chain, whose=whose)
         return signer
-
-    def backend_for_user(self, user: Any) -> str:
-        """The backend the person signs with today: a directory row's, else "pkcs12" (the file, if any)."""
-        from signing.credentials import credential_to_sign_with
-
-        credential = credential_to_sign_with(user=user)
-        return credential.backend if credential is not None else "pkcs12"
-
-    def backend_for_organization(self, organization: Any) -> str:
-        from signing.credentials import credential_to_sign_with
-
-        credential = credential_to_sign_with(organization=organization)
-        return credential.backend if credential is not None else "pkcs12"
 
     def for_user(self, user: Any) -> DocumentSigner:
         from signing.credentials import credential_to_sign_with

@@ -25,6 +25,7 @@ from signing.credentials import (
 )
 from signing.keys import KeyStore, NeedsRemoteSigning, Pkcs12Signer
 from signing.models import Backend, SigningCredential
+from signing.remote import remote_backend_for
 from signing.services import wants_digital_signature
 from tests.factories import advance, make_draft
 from tests.signing.conftest import write_key
@@ -119,7 +120,7 @@ def test_the_check_at_signing_time(office, test_ca):
 def test_key_store_resolves_through_the_directory(office_keys, keystore, test_ca):
     office = office_keys
     # no row: today's key file (the fallback)
-    assert KeyStore().backend_for_user(office.head) == "pkcs12"
+    assert remote_backend_for(office.head) is None
     assert isinstance(KeyStore().for_user(office.head), Pkcs12Signer)
     # a csc or external row: the key is not here, the caller must route the step
     register(
@@ -128,7 +129,7 @@ def test_key_store_resolves_through_the_directory(office_keys, keystore, test_ca
         user=office.head,
         settings_json={"service_url": "https://csc.example", "credential_id": "c1"},
     )
-    assert KeyStore().backend_for_user(office.head) == "csc"
+    assert remote_backend_for(office.head).kind == "csc"
     with pytest.raises(NeedsRemoteSigning) as remote:
         KeyStore().for_user(office.head)
     assert (remote.value.code, remote.value.http_status) == ("signing_remote", 409)
