@@ -35,6 +35,8 @@ REQUIRED_SETTINGS: dict[str, tuple[str, ...]] = {
     Backend.EXTERNAL: (),
 }
 EXPIRY_WARNING_DAYS = 30
+# Where an organization's key cannot be: the server must hold it (file or token) to seal at issue.
+ORGANIZATION_REFUSED_BACKENDS = (Backend.CSC, Backend.EXTERNAL)
 
 CertificateLike = bytes | x509.Certificate | asn1_x509.Certificate
 
@@ -130,6 +132,14 @@ def credential_register(
     _check_owner(user, organization)
     if backend not in Backend.values:
         raise ValidationFailed(f"Nơi giữ khóa không hợp lệ: {backend}.", details={"field": "backend"})
+    if organization is not None and backend in ORGANIZATION_REFUSED_BACKENDS:
+        # The organization's signature is applied by the server when the clerk issues (signing.services.prepare_issue
+        # → KeyStore.for_organization): there is no waiting flow for it, so such a row could only fail at issue (409).
+        raise ValidationFailed(
+            "Chữ ký số của cơ quan do hệ thống áp khi văn thư phát hành văn bản: chỉ đăng ký tệp khóa PKCS#12 hoặc "
+            "thiết bị ký PKCS#11 (token, HSM) cho cơ quan, không dùng dịch vụ ký số từ xa hay công cụ ký số cá nhân.",
+            details={"field": "backend", "reason": "organization_backend_not_supported"},
+        )
     settings_json = _check_settings(backend, dict(settings_json or {}))
     certificate = parse_certificate(certificate_der)
     expected = owner_name(user=user, organization=organization)

@@ -135,10 +135,25 @@ def test_key_store_resolves_through_the_directory(office_keys, keystore, test_ca
     assert (remote.value.code, remote.value.http_status) == ("signing_remote", 409)
     assert remote.value.details["backend"] == "csc"
     org_der = p12_certificate_der(keystore / f"organizations/org-{office.organization.pk}.p12")
-    org = register(backend=Backend.EXTERNAL, der=org_der, organization=office.organization)
+    org = register(backend=Backend.PKCS12, der=org_der, organization=office.organization)
     assert active_credential_for_organization(office.organization) == org
-    with pytest.raises(NeedsRemoteSigning):
-        KeyStore().for_organization(office.organization)
+    assert isinstance(KeyStore().for_organization(office.organization), Pkcs12Signer)
+
+
+@pytest.mark.parametrize("backend", [Backend.CSC, Backend.EXTERNAL])
+def test_an_organizations_remote_or_external_credential_is_refused_at_registration(office_keys, keystore, backend):
+    # the clerk's issue step seals on the server: a key the server does not hold could only fail there (409)
+    org_der = p12_certificate_der(keystore / f"organizations/org-{office_keys.organization.pk}.p12")
+    with pytest.raises(ValidationFailed, match="chỉ đăng ký tệp khóa PKCS#12 hoặc thiết bị ký PKCS#11") as refused:
+        register(
+            backend=backend,
+            der=org_der,
+            organization=office_keys.organization,
+            settings_json={"service_url": "https://csc.example", "credential_id": "c1"},
+        )
+    assert refused.value.details == {"field": "backend", "reason": "organization_backend_not_supported"}
+    assert not SigningCredential.objects.exists()
+    assert not AuditEvent.objects.filter(action="signing_credential.register").exists()
 
 
 def test_a_key_file_swapped_for_another_persons_is_refused_and_nothing_changes(office_keys, keystore, test_ca):
