@@ -242,6 +242,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=env.int("DIGEST_HOUR", default=17), minute=env.int("DIGEST_MINUTE", default=30)),
     },
     "exchange-poll": {"task": "exchange.poll", "schedule": dt.timedelta(seconds=EXCHANGE_POLL_SECONDS)},
+    # Signing certificates expiring within 30, then 7 days: their owners warned once per threshold, each morning.
+    "warn-expiring-credentials": {
+        "task": "notifications.tasks.warn_expiring_credentials",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Waiting signature requests past their deadline closed as expired (reading already counts them so).
+    "expire-signature-requests": {
+        "task": "signing.tasks.expire_signature_requests",
+        "schedule": dt.timedelta(minutes=5),
+    },
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
