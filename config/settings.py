@@ -242,6 +242,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=env.int("DIGEST_HOUR", default=17), minute=env.int("DIGEST_MINUTE", default=30)),
     },
     "exchange-poll": {"task": "exchange.poll", "schedule": dt.timedelta(seconds=EXCHANGE_POLL_SECONDS)},
+    # Signing certificates expiring within 30, then 7 days: their owners warned once per threshold, each morning.
+    "warn-expiring-credentials": {
+        "task": "notifications.tasks.warn_expiring_credentials",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Waiting signature requests past their deadline closed as expired (reading already counts them so).
+    "expire-signature-requests": {
+        "task": "signing.tasks.expire_signature_requests",
+        "schedule": dt.timedelta(minutes=5),
+    },
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -268,6 +278,12 @@ SIGNING_ALLOW_SHA1_BEFORE = env.str("SIGNING_ALLOW_SHA1_BEFORE", default="")
 # timestamp (PAdES B-LTA). Empty: signatures as before, archive copies B-LT without a document timestamp.
 SIGNING_TSA_URL = env.str("SIGNING_TSA_URL", default="")
 SIGNING_TSA_TIMEOUT = env.float("SIGNING_TSA_TIMEOUT", default=10.0)
+# Revocation at signing time (signing.revocation): OCSP from the certificate's AIA, else its CRL. When no answer
+# can be had: "soft" signs and logs a warning, "hard" refuses (503 revocation_unavailable). Seconds per request;
+# a "good" answer is kept in the cache this long per certificate ("revoked" never is; 0: ask every time).
+SIGNING_REVOCATION_POLICY = env.str("SIGNING_REVOCATION_POLICY", default="soft")
+SIGNING_REVOCATION_TIMEOUT = env.float("SIGNING_REVOCATION_TIMEOUT", default=5.0)
+SIGNING_REVOCATION_CACHE_SECONDS = env.int("SIGNING_REVOCATION_CACHE_SECONDS", default=300)
 # One PDF rendering (WeasyPrint, in a child process) is stopped after this many seconds (409 render_timeout).
 SIGNING_RENDER_TIMEOUT = env.float("SIGNING_RENDER_TIMEOUT", default=15.0)
 # On: signing and issuing refuse to go on without a digital signature (no key → a clear 409).

@@ -79,3 +79,31 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.day:%d/%m/%Y}: {self.count}"
+
+
+class CredentialExpiryWarning(models.Model):
+    """One warning that a signing certificate expires soon, to one person, per threshold (30 and 7 days): the row
+    is the proof it was sent, and its unique constraint makes a second run (or a second worker) send nothing.
+    Kept apart from `Notification`, which always points at a document."""
+
+    credential = models.ForeignKey(
+        "signing.SigningCredential", on_delete=models.CASCADE, related_name="expiry_warnings"
+    )
+    threshold_days = models.PositiveSmallIntegerField(_("ngưỡng (ngày)"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credential_expiry_warnings"
+    )
+    message = models.CharField(_("nội dung"), max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cảnh báo chứng thư số sắp hết hạn")
+        verbose_name_plural = _("cảnh báo chứng thư số sắp hết hạn")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credential", "threshold_days", "recipient"], name="credential_warning_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.message

@@ -120,7 +120,11 @@ def _judge(data: bytes, trust_roots: Sequence[asn1_x509.Certificate] | None) -> 
         # the signed bytes are as they were but the signature itself does not verify: broken rather than changed
         broken = all(s.intact and not s.valid for s in changed)
         return SignatureVerdict.MODIFIED, str(REASONS["broken" if broken else "changed"]), summary, signers
-    # Revoked, or refused (SHA-1 outside the policy, expired): invalid, not merely untrusted (RULES.md).
+    # Revoked, or refused (SHA-1 outside the policy, expired): invalid, not merely untrusted (RULES.md). MODIFIED is
+    # the verdict of every invalid signature: RULES.md's exchange codes have one answer for all of them, 02 (refused,
+    # with a reason), and none for "revoked" alone; the reason sentence says which. UNTRUSTED would be wrong: the
+    # clerk may accept an untrusted signature after checking it by other means, never a revoked one. (A verdict of
+    # its own would need a new SignatureVerdict value in documents.models and its label on the receiving pages.)
     if any(s.rejected for s in report.signatures):
         return SignatureVerdict.MODIFIED, str(REASONS["refused"]), summary, signers
     if any(s.revoked for s in report.signatures):

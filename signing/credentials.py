@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
 from asn1crypto import x509 as asn1_x509
@@ -22,6 +23,7 @@ from audit.services import record_event
 from documents.errors import PermissionDenied, ValidationFailed
 from organizations.models import Membership, Organization
 from signing.models import Backend, SigningCredential
+from signing.revocation import check_revocation
 
 # Names a non-secret setting may not have: a PIN or a passphrase belongs in the environment, never here.
 SECRET_WORDS = ("pin", "pass", "secret", "private")
@@ -33,6 +35,8 @@ REQUIRED_SETTINGS: dict[str, tuple[str, ...]] = {
     Backend.EXTERNAL: (),
 }
 EXPIRY_WARNING_DAYS = 30
+# Where an organization's key cannot be: the server must hold it (file or token) to seal at issue.
+ORGANIZATION_REFUSED_BACKENDS = (Backend.CSC, Backend.EXTERNAL)
 
 CertificateLike = bytes | x509.Certificate | asn1_x509.Certificate
 
@@ -128,6 +132,14 @@ def credential_register(
     _check_owner(user, organization)
     if backend not in Backend.values:
         raise ValidationFailed(f"Nơi giữ khóa không hợp lệ: {backend}.", details={"field": "backend"})
+    if organization is not None and backend in ORGANIZATION_REFUSED_BACKENDS:
+        # The organization's signature is applied by the server when the clerk issues (signing.services.prepare_issue
+        # → KeyStore.for_organization): there is no waiting flow for it, so such a row could only fail at issue (409).
+        raise ValidationFailed(
+            "Chữ ký số của cơ quan do hệ thống áp khi văn thư phát hành văn bản: chỉ đăng ký tệp khóa PKCS#12 hoặc "
+            "thiết bị ký PKCS#11 (token, HSM) cho cơ quan, không dùng dịch vụ ký số từ xa hay công cụ ký số cá nhân.",
+            details={"field": "backend", "reason": "organization_backend_not_supported"},
+        )
     settings_json = _check_settings(backend, dict(settings_json or {}))
     certificate = parse_certificate(certificate_der)
     expected = owner_name(user=user, organization=organization)
@@ -259,10 +271,15 @@ def check_certificate(
     user: Any = None,
     organization: Organization | None = None,
     on: dt.date | dt.datetime | None = None,
+    chain: Iterable[asn1_x509.Certificate] = (),
+    revocation: bool = True,
 ) -> SigningCredential:
     """The certificate must be one registered for that person (or organization), active, and valid on that date
-    (a date: any moment of that local day; a datetime or None: that instant). Otherwise a Vietnamese refusal
-    (403 wrong owner or deactivated, 400 outside its validity) and the caller changes nothing."""
+    (a date: any moment of that local day; a datetime or None: that instant), and — when the check is for now
+    (`on` None) — not revoked (`signing.revocation`: OCSP, else CRL; `chain` are the CA certificates the key
+    carries). Otherwise a Vietnamese refusal (403 wrong owner, deactivated or revoked; 400 outside its validity;
+    503 revocation status unknown under the "hard" policy) and the caller changes nothing.
+    `revocation=False`: the caller asks it later, once, with the key's chain (KeyStore for a PKCS#12 file)."""
     _check_owner(user, organization)
     digest = hashlib.sha256(certificate_der(certificate)).hexdigest()
     rows = SigningCredential.objects.filter(sha256=digest)
@@ -297,4 +314,7 @@ def check_certificate(
             f"(ngày {timezone.localtime(credential.not_after):%d/%m/%Y}).",
             details={"reason": "certificate_expired", "serial": credential.serial},
         )
+    if revocation and on is None:
+        # A past date is a question about the record, not a signature now: OCSP answers for now only.
+        check_revocation(certificate_der(certificate), chain=chain, whose=whose)
     return credential

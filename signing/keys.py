@@ -4,9 +4,10 @@
 through the directory (`signing.models.SigningCredential`): the active row valid today picks the backend —
 `Pkcs12Signer` (a file and its passphrase: development and small offices) or `signing.pkcs11.Pkcs11Signer` (a
 token); `csc` and `external` rows raise `NeedsRemoteSigning` (the key is not here: the caller routes the step to
-the remote or desktop flow, `KeyStore.backend_for_user` says which). A person or organization with no row at all
+the remote or desktop flow, `signing.remote.remote_backend_for` says which). A person or organization with no row at all
 signs with today's PKCS#12 file, laid out as below. Every credential-backed key passes
-`signing.credentials.check_certificate` first (registered to that owner, active, valid today).
+`signing.credentials.check_certificate` first (registered to that owner, active, valid today, not revoked); a
+key file without a row is still asked its revocation status (`signing.revocation.check_revocation`).
 
 Layout of settings.KEYSTORE_DIR (made by `manage.py issue_demo_certificates`):
 
@@ -89,6 +90,12 @@ class Pkcs12Signer:
     def certificate(self) -> asn1_x509.Certificate:
         return self.pyhanko_signer().signing_cert
 
+    @property
+    def chain(self) -> list[asn1_x509.Certificate]:
+        """The CA certificates the file carries (for path building at the revocation check)."""
+        registry = self.pyhanko_signer().cert_registry
+        return list(registry) if registry is not None else []
+
 
 def _passphrase_for(key_path: Path) -> bytes:
     configured = getattr(settings, "SIGNING_KEY_PASSPHRASE", "")
@@ -118,25 +125,20 @@ class KeyStore:
             raise KeyNotFound(f"Chưa có khóa ký số ({path.name}); hãy cấp chứng thư số trước.")
         return Pkcs12Signer(path=path, passphrase=_passphrase_for(path))
 
-    def backend_for_user(self, user: Any) -> str:
-        """The backend the person signs with today: a directory row's, else "pkcs12" (the file, if any)."""
-        from signing.credentials import credential_to_sign_with
+    def _checked_file(self, path: Path, *, whose: str) -> Pkcs12Signer:
+        """A key file without a directory row: no owner check to make, but a revoked certificate still never signs."""
+        from signing.revocation import check_revocation
 
-        credential = credential_to_sign_with(user=user)
-        return credential.backend if credential is not None else "pkcs12"
-
-    def backend_for_organization(self, organization: Any) -> str:
-        from signing.credentials import credential_to_sign_with
-
-        credential = credential_to_sign_with(organization=organization)
-        return credential.backend if credential is not None else "pkcs12"
+        signer = self._load(path)
+        check_revocation(signer.certificate, chain=signer.chain, whose=whose)
+        return signer
 
     def for_user(self, user: Any) -> DocumentSigner:
         from signing.credentials import credential_to_sign_with
 
         credential = credential_to_sign_with(user=user)
         if credential is None:
-            return self._load(self.user_key_path(user))
+            return self._checked_file(self.user_key_path(user), whose=f"«{user.full_name or user.display_name}»")
         return self._from_credential(credential, default_path=self.user_key_path(user), user=user)
 
     def for_organization(self, organization: Any) -> DocumentSigner:
@@ -144,7 +146,7 @@ class KeyStore:
 
         credential = credential_to_sign_with(organization=organization)
         if credential is None:
-            return self._load(self.organization_key_path(organization))
+            return self._checked_file(self.organization_key_path(organization), whose=f"cơ quan «{organization.name}»")
         return self._from_credential(
             credential, default_path=self.organization_key_path(organization), organization=organization
         )
@@ -157,7 +159,9 @@ class KeyStore:
         from signing.models import Backend
 
         owner = {"user": user} if user is not None else {"organization": organization}
-        check_certificate(bytes(credential.certificate_der), **owner)
+        # Revocation is asked once per signature: here for a token (PKCS#11), after opening the file for PKCS#12
+        # (with the chain the file carries), and for csc/external when the signature comes back (signing.remote).
+        check_certificate(bytes(credential.certificate_der), **owner, revocation=credential.backend == Backend.PKCS11)
         if credential.backend in (Backend.CSC, Backend.EXTERNAL):
             raise NeedsRemoteSigning(details={"backend": credential.backend, "credential_id": credential.pk})
         if credential.backend == Backend.PKCS11:
@@ -170,7 +174,7 @@ class KeyStore:
             raise KeyNotFound("Đường dẫn tệp khóa phải nằm trong thư mục khóa.")
         signer = self._load(path)
         # The file must hold the registered certificate: a file swapped for another person's is refused.
-        check_certificate(signer.certificate, **owner)
+        check_certificate(signer.certificate, **owner, chain=signer.chain)
         return signer
 
     def trust_root_paths(self) -> list[Path]:

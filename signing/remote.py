@@ -36,6 +36,7 @@ from audit.services import record_event
 from documents.errors import ConcurrentUpdate, DomainError, NotFound, PermissionDenied, ValidationFailed
 from documents.models import Document
 from signing import pades, timestamps
+from signing.credentials import check_certificate
 from signing.models import SignatureRequest, SignatureRequestBackend, SignatureRequestState
 from signing.permissions import check_sign
 from signing.services import signature_image_for
@@ -422,6 +423,12 @@ def _cms_signer_certificate(der: bytes) -> asn1_x509.Certificate:
     raise SignatureRefused("Chữ ký gửi về không kèm chứng thư của người ký.")
 
 
+def _cms_certificates(der: bytes) -> list[asn1_x509.Certificate]:
+    """Every certificate the CMS carries (the signer's chain, for the revocation check's path)."""
+    signed_data = asn1_cms.ContentInfo.load(der)["content"]
+    return [c.chosen for c in signed_data["certificates"] if isinstance(c.chosen, asn1_x509.Certificate)]
+
+
 def _ask_the_service(request_id: int) -> None:
     """After commit: a Celery worker waits for the CSC service where background work goes to Celery
     (settings.OUTBOX_DISPATCH, the project's one switch for it); otherwise (make run, the tests) in place."""
@@ -448,6 +455,9 @@ def finish_and_verify(request: SignatureRequest, signature_der: bytes) -> bytes:
     now = timezone.now()
     if not validity["not_before"].native <= now <= validity["not_after"].native:
         raise SignatureRefused("Chứng thư số của người ký không còn hiệu lực vào ngày ký.")
+    # The check at signing time, now that the signature exists: still this signer's active registered
+    # certificate, and not revoked (CertificateRevoked 403; RevocationUnavailable 503 under the "hard" policy).
+    check_certificate(expected, user=request.signer, chain=_cms_certificates(signature_der))
     try:  # a TSA that does not answer is a TimestampUnavailable (503): nothing changes, try again later
         signed = pades.finish_prepared(prepared_of(request), timestamps.with_signature_timestamp(signature_der))
     except (ValidationFailed, TimestampUnavailable):
@@ -493,7 +503,9 @@ def receive_signature(request: SignatureRequest, signature_der: bytes) -> Any:
     check_open(request)
     try:
         signed = finish_and_verify(request, signature_der)
-    except SignatureRefused as refused:
+    except (SignatureRefused, PermissionDenied) as refused:
+        # PermissionDenied: the check at signing time (revoked, deactivated meanwhile) — final, the token is spent.
+        # A 503 (TSA or revocation responder down) leaves the request waiting: the tool may send it again.
         request_refuse(request=request, reason=refused.message)
         raise
     return complete_verified(request, signed)

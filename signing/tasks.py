@@ -23,3 +23,9 @@ def complete_csc_request(request_id: int) -> str:
         logger.info("Signature request %s not completed: %s", request_id, error.code)
         return error.code
     return "completed"
+
+
+@shared_task(name="signing.tasks.expire_signature_requests", ignore_result=True)
+def expire_signature_requests() -> int:
+    """Periodic (CELERY_BEAT_SCHEDULE): waiting signature requests past their deadline are closed as expired."""
+    return remote.expire_due()

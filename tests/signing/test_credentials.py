@@ -25,6 +25,7 @@ from signing.credentials import (
 )
 from signing.keys import KeyStore, NeedsRemoteSigning, Pkcs12Signer
 from signing.models import Backend, SigningCredential
+from signing.remote import remote_backend_for
 from signing.services import wants_digital_signature
 from tests.factories import advance, make_draft
 from tests.signing.conftest import write_key
@@ -119,7 +120,7 @@ def test_the_check_at_signing_time(office, test_ca):
 def test_key_store_resolves_through_the_directory(office_keys, keystore, test_ca):
     office = office_keys
     # no row: today's key file (the fallback)
-    assert KeyStore().backend_for_user(office.head) == "pkcs12"
+    assert remote_backend_for(office.head) is None
     assert isinstance(KeyStore().for_user(office.head), Pkcs12Signer)
     # a csc or external row: the key is not here, the caller must route the step
     register(
@@ -128,16 +129,31 @@ def test_key_store_resolves_through_the_directory(office_keys, keystore, test_ca
         user=office.head,
         settings_json={"service_url": "https://csc.example", "credential_id": "c1"},
     )
-    assert KeyStore().backend_for_user(office.head) == "csc"
+    assert remote_backend_for(office.head).kind == "csc"
     with pytest.raises(NeedsRemoteSigning) as remote:
         KeyStore().for_user(office.head)
     assert (remote.value.code, remote.value.http_status) == ("signing_remote", 409)
     assert remote.value.details["backend"] == "csc"
     org_der = p12_certificate_der(keystore / f"organizations/org-{office.organization.pk}.p12")
-    org = register(backend=Backend.EXTERNAL, der=org_der, organization=office.organization)
+    org = register(backend=Backend.PKCS12, der=org_der, organization=office.organization)
     assert active_credential_for_organization(office.organization) == org
-    with pytest.raises(NeedsRemoteSigning):
-        KeyStore().for_organization(office.organization)
+    assert isinstance(KeyStore().for_organization(office.organization), Pkcs12Signer)
+
+
+@pytest.mark.parametrize("backend", [Backend.CSC, Backend.EXTERNAL])
+def test_an_organizations_remote_or_external_credential_is_refused_at_registration(office_keys, keystore, backend):
+    # the clerk's issue step seals on the server: a key the server does not hold could only fail there (409)
+    org_der = p12_certificate_der(keystore / f"organizations/org-{office_keys.organization.pk}.p12")
+    with pytest.raises(ValidationFailed, match="chỉ đăng ký tệp khóa PKCS#12 hoặc thiết bị ký PKCS#11") as refused:
+        register(
+            backend=backend,
+            der=org_der,
+            organization=office_keys.organization,
+            settings_json={"service_url": "https://csc.example", "credential_id": "c1"},
+        )
+    assert refused.value.details == {"field": "backend", "reason": "organization_backend_not_supported"}
+    assert not SigningCredential.objects.exists()
+    assert not AuditEvent.objects.filter(action="signing_credential.register").exists()
 
 
 def test_a_key_file_swapped_for_another_persons_is_refused_and_nothing_changes(office_keys, keystore, test_ca):
