@@ -714,7 +714,7 @@ class InboxApi(ApiErrorsMixin, APIView):
         filters = _query(self.FilterSerializer, request)
         filters["doc_type"] = filters.pop("type", None)
         ordering = filters.pop("ordering", None) or flow_selectors.DEFAULT_ORDERING[filters["kind"]]
-        rows = flow_selectors.inbox_for(user=request.user, ordering=ordering, **filters)
+        rows, counted = flow_selectors.inbox_rows(user=request.user, ordering=ordering, **filters)
         paginator = self.pagination_class()
         size = paginator.size(request)
         page = keyset_page(
@@ -724,6 +724,7 @@ class InboxApi(ApiErrorsMixin, APIView):
             size=size,
             cursor=request.query_params.get("cursor") or None,
             offset=paginator.offset(request, size),
+            counted=counted,
         )
         results = self.OutputSerializer(page.object_list, many=True, context={"now": timezone.now()}).data
         return Response(

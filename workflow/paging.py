@@ -144,10 +144,12 @@ def keyset_page(
     size: int,
     cursor: str | None = None,
     offset: int | None = None,
+    counted: QuerySet | None = None,
 ) -> KeysetPage:
     """One page of `rows` in `key`'s order: after/before `cursor`, or at `offset` (the old `page=` links,
-    kept so they still work). Two queries: the capped count and the page's size + 1 rows."""
-    count, exact = capped_count(rows)
+    kept so they still work). Two queries: the capped count (of `counted`, the same rows without their joins,
+    when given) and the page's size + 1 rows."""
+    count, exact = capped_count(rows if counted is None else counted)
     forward = True
     if cursor:
         direction, values = _decode(cursor, ordering, key)

@@ -151,17 +151,41 @@ def inbox_for(
     organizations), "submitted" (documents they drafted: each one's current step, or its last one when finished),
     "done" (tasks they finished).
     """
+    return inbox_rows(
+        user=user,
+        kind=kind,
+        urgency=urgency,
+        doc_type=doc_type,
+        organization=organization,
+        overdue=overdue,
+        ordering=ordering,
+    )[0]
+
+
+def inbox_rows(
+    *,
+    user: Any,
+    kind: str = "assigned",
+    urgency: str | None = None,
+    doc_type: Any = None,
+    organization: Any = None,
+    overdue: bool | None = None,
+    ordering: str | None = None,
+) -> tuple[QuerySet[DocumentTask], QuerySet[DocumentTask]]:
+    """inbox_for's rows, and the same rows bare for counting them (workflow.paging.capped_count): no joins but those
+    the filters need, no annotation, no order. The rows' joins (the process, its document…) are inner joins the
+    planner may answer by hashing every process when it counts, whatever the page."""
     if kind not in KINDS:
         raise ValueError(f"unknown inbox kind {kind!r}")
     ordering = ordering or DEFAULT_ORDERING.get(kind, "deadline")
     if ordering not in ORDERINGS:
         raise ValueError(f"unknown ordering {ordering!r}")
-    rows = _base()
+    conditions: list[Any] = []
     human = [node(step) for step in HUMAN_STEPS]
     if kind == "assigned":
-        rows = rows.filter(owner_id=user.pk, status__in=(STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED))
+        conditions.append(Q(owner_id=user.pk, status__in=(STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)))
     elif kind == "queue":
-        rows = rows.filter(pk__in=_queue_task_ids(user))
+        conditions.append(Q(pk__in=_queue_task_ids(user)))
     elif kind == "submitted":
         # The tip of each process: its tasks nothing follows (open steps, End, or the cancelled step).
         # The drafter's processes are read first (their own documents: an index on drafter), so the planner
@@ -173,19 +197,20 @@ def inbox_for(
         # JOIN that PostgreSQL answered by hashing all of viewflow_task_previous (every process's links).
         candidates = Q(process_id__in=processes) & (~Q(status=STATUS.DONE) | Q(flow_task=node("end")))
         followed = DocumentTask.previous.through.objects.filter(to_task_id=OuterRef("pk"))
-        rows = rows.filter(candidates).filter(~Exists(followed)).exclude(flow_task=node("start"))
+        conditions += [candidates, ~Exists(followed), ~Q(flow_task=node("start"))]
     else:
-        rows = rows.filter(owner_id=user.pk, status=STATUS.DONE, flow_task__in=human)
+        conditions.append(Q(owner_id=user.pk, status=STATUS.DONE, flow_task__in=human))
     if urgency:
-        rows = rows.filter(**{f"{DOC}__urgency": urgency})
+        conditions.append(Q(**{f"{DOC}__urgency": urgency}))
     if doc_type:
         value = _pk(doc_type)
         key = "doc_type__code" if isinstance(value, str) and not value.isdigit() else "doc_type_id"
-        rows = rows.filter(**{f"{DOC}__{key}": value})
+        conditions.append(Q(**{f"{DOC}__{key}": value}))
     if organization:
-        rows = rows.filter(**{f"{DOC}__organization_id": _pk(organization)})
-    if overdue is True:
-        rows = rows.filter(is_overdue=True)
-    elif overdue is False:
-        rows = rows.filter(is_overdue=False)
-    return rows.order_by(*ORDERINGS[ordering])
+        conditions.append(Q(**{f"{DOC}__organization_id": _pk(organization)}))
+    bare = DocumentTask.objects.all()
+    if overdue is not None:
+        conditions.append(Q(is_overdue=overdue))
+        bare = bare.annotate(is_overdue=task_deadline_annotations(timezone.now())["is_overdue"])
+    rows = _base().filter(*conditions).order_by(*ORDERINGS[ordering])
+    return rows, bare.filter(*conditions)

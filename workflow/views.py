@@ -34,7 +34,7 @@ from workflow.forms import DraftForm, recipient_rows
 from workflow.links import links_context
 from workflow.models import DocumentTask
 from workflow.paging import capped_count, keyset_page
-from workflow.selectors import DEFAULT_ORDERING, KEYS, KINDS, inbox_for
+from workflow.selectors import DEFAULT_ORDERING, KEYS, KINDS, inbox_rows
 
 PAGE_SIZE = 25
 # Labels are marked for makemessages here and translated where shown ({% translate %}).
@@ -169,7 +169,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if filters["urgency"] not in (None, *Urgency.values):
         filters["urgency"] = None
     ordering = DEFAULT_ORDERING[kind]
-    rows = inbox_for(user=request.user, kind=kind, ordering=ordering, **filters)
+    rows, counted = inbox_rows(user=request.user, kind=kind, ordering=ordering, **filters)
     # Keyset pages (workflow.paging): "Sau"/"Trước" carry a cursor; an old `?page=N` link still opens that page.
     page_number = _id_param(request.GET.get("page"))
     try:
@@ -180,6 +180,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             size=PAGE_SIZE,
             cursor=_text_param(request.GET.get("cursor"), max_length=1000),
             offset=(min(page_number, 100_000) - 1) * PAGE_SIZE if page_number else None,
+            counted=counted,
         )
     except DomainError as error:  # a cursor that does not decode: the error page, 400
         return _error_page(request, error)
@@ -210,7 +211,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("cursor", None)
-    badges = {tab: capped_count(inbox_for(user=request.user, kind=tab)) for tab in ("assigned", "queue")}
+    badges = {tab: capped_count(inbox_rows(user=request.user, kind=tab)[1]) for tab in ("assigned", "queue")}
     context = {
         "tabs": TABS,
         "kind": kind,
