@@ -240,7 +240,7 @@ def fill(directory: Directory, count: int, rng: random.Random, *, among: list[di
                     created.date() if numbered else None, people["head"].pk,
                     people["deputy"].pk if status != "draft" else None, "direct", "[]", "normal",
                     rng.choice(["normal", "normal", "normal", "khan", "thuong_khan", "hoa_toc"]), deadline,
-                    "VT, TH.", status, "", created, created,
+                    "VT, TH.", status, "", created, created, "", "", "internal", "", "", "", "",
                 )
             )  # fmt: skip
             finished = status == "archived"
@@ -270,7 +270,8 @@ def fill(directory: Directory, count: int, rng: random.Random, *, among: list[di
             "id, organization_id, drafting_unit_id, drafter_id, doc_type_id, subject, legal_bases, body, place_name, "
             "register, number, number_year, code, issue_date, signer_id, reviewer_id, signature_form, "
             "signer_title_lines, confidentiality, urgency, deadline, filing_line, status, returned_comment, "
-            "created_at, updated_at"
+            "created_at, updated_at, type_title, replacement_kind, origin, external_id, signer_name, source_code, "
+            "source_date_line"
         )
         _copy(raw, f"documents_document ({document_columns})", docs)
         _copy(raw, "viewflow_process (id, flow_class, status, created, finished, data)", processes)

@@ -22,10 +22,11 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from core.api import ApiErrorsMixin, IdRelatedField, Pagination, id_field, paginated
-from core.errors import NotFound, PermissionDenied
+from core.errors import NotFound, PermissionDenied, ValidationFailed
 from documents import limits, permissions, selectors, services
 from documents.catalog import DOCUMENT_TYPES
 from documents.dates import vn_today
@@ -45,6 +46,7 @@ from organizations.models import ORGAN_CODE_PATTERN, Organization, RecipientGrou
 from workflow import actions as flow_actions
 from workflow import selectors as flow_selectors
 from workflow.deadlines import deadline_state
+from workflow.paging import COUNT_CAP, keyset_page
 
 ACTIONS = ("submit", "approve", "return", "sign", "register", "issue", "archive", "recall", "cancel")
 BULK_ACTIONS = ("approve", "return", "sign", "register", "issue")
@@ -591,10 +593,82 @@ class InboxDocumentSerializer(serializers.Serializer):
     returned_comment = serializers.CharField()
 
 
-class InboxApi(ApiErrorsMixin, APIView):
-    """GET /inbox/?kind=assigned|queue|submitted|done — one row per task of the flow, with its document."""
+class InboxPagination:
+    """The inbox's keyset paging (workflow.paging), for the API: `cursor` from the `next` / `previous` links,
+    `page_size` up to 100; `page=N` still works (offset, the old links). Not the shared core.api.Pagination:
+    the other lists keep their page numbers."""
 
-    pagination_class = Pagination
+    page_size = 25
+    max_page_size = 100
+
+    def size(self, request: Request) -> int:
+        value = request.query_params.get("page_size", "")
+        if value.isascii() and value.isdigit() and int(value[:6]) > 0:
+            return min(int(value[:6]), self.max_page_size)
+        return self.page_size
+
+    def offset(self, request: Request, size: int) -> int | None:
+        value = request.query_params.get("page", "")
+        if not value:
+            return None
+        if not (value.isascii() and value.isdigit() and 0 < int(value) <= 100_000):
+            raise ValidationFailed("Số trang không hợp lệ.", details={"field": "page"})
+        return (int(value) - 1) * size
+
+    def link(self, request: Request, cursor: str | None) -> str | None:
+        if cursor is None:
+            return None
+        url = request.build_absolute_uri()
+        return replace_query_param(remove_query_param(url, "page"), "cursor", cursor)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": "cursor",
+                "required": False,
+                "in": "query",
+                "description": "Con trỏ trang, lấy từ liên kết next / previous.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": "page",
+                "required": False,
+                "in": "query",
+                "description": "Số trang (cách cũ, vẫn dùng được); nên theo liên kết next / previous.",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            {
+                "name": "page_size",
+                "required": False,
+                "in": "query",
+                "description": "Số dòng một trang (tối đa 100).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
+        ]
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "required": ["count", "count_is_exact", "next", "previous", "results"],
+            "properties": {
+                "count": {
+                    "type": "integer",
+                    "description": f"Số việc, đếm đến {COUNT_CAP}; quá mức đó là {COUNT_CAP} và count_is_exact false.",
+                },
+                "count_is_exact": {"type": "boolean", "description": f"false: hơn {COUNT_CAP} việc."},
+                "next": {"type": "string", "nullable": True, "format": "uri"},
+                "previous": {"type": "string", "nullable": True, "format": "uri"},
+                "results": schema,
+            },
+        }
+
+
+class InboxApi(ApiErrorsMixin, APIView):
+    """GET /inbox/?kind=assigned|queue|submitted|done — one row per task of the flow, with its document.
+
+    Paged by cursor (workflow.paging): follow `next` / `previous`; `count` is exact up to 1,000."""
+
+    pagination_class = InboxPagination
 
     @extend_schema_serializer(component_name="InboxFilter")
     class FilterSerializer(serializers.Serializer):
@@ -603,7 +677,11 @@ class InboxApi(ApiErrorsMixin, APIView):
         type = serializers.CharField(required=False, max_length=40, help_text="Mã loại văn bản.")
         organization = id_field(required=False)
         overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
-        ordering = serializers.ChoiceField(choices=list(flow_selectors.ORDERINGS), required=False, default="deadline")
+        ordering = serializers.ChoiceField(
+            choices=list(flow_selectors.ORDERINGS),
+            required=False,
+            help_text="Mặc định: deadline cho assigned và queue, -created cho submitted và done.",
+        )
 
     @extend_schema_serializer(component_name="InboxRow")
     class OutputSerializer(serializers.Serializer):
@@ -635,5 +713,26 @@ class InboxApi(ApiErrorsMixin, APIView):
     def get(self, request: Request) -> Response:
         filters = _query(self.FilterSerializer, request)
         filters["doc_type"] = filters.pop("type", None)
-        rows = flow_selectors.inbox_for(user=request.user, **filters)
-        return paginated(self, request, rows, self.OutputSerializer, now=timezone.now())
+        ordering = filters.pop("ordering", None) or flow_selectors.DEFAULT_ORDERING[filters["kind"]]
+        rows, counted = flow_selectors.inbox_rows(user=request.user, ordering=ordering, **filters)
+        paginator = self.pagination_class()
+        size = paginator.size(request)
+        page = keyset_page(
+            rows,
+            ordering=ordering,
+            key=flow_selectors.KEYS[ordering],
+            size=size,
+            cursor=request.query_params.get("cursor") or None,
+            offset=paginator.offset(request, size),
+            counted=counted,
+        )
+        results = self.OutputSerializer(page.object_list, many=True, context={"now": timezone.now()}).data
+        return Response(
+            {
+                "count": page.count,
+                "count_is_exact": page.count_is_exact,
+                "next": paginator.link(request, page.next_cursor),
+                "previous": paginator.link(request, page.previous_cursor),
+                "results": results,
+            }
+        )

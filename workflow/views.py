@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,7 +33,8 @@ from workflow.desk import error_message, fragment, wants_fragment
 from workflow.forms import DraftForm, recipient_rows
 from workflow.links import links_context
 from workflow.models import DocumentTask
-from workflow.selectors import KINDS, inbox_for
+from workflow.paging import capped_count, keyset_page
+from workflow.selectors import DEFAULT_ORDERING, KEYS, KINDS, inbox_rows
 
 PAGE_SIZE = 25
 # Labels are marked for makemessages here and translated where shown ({% translate %}).
@@ -168,9 +168,22 @@ def inbox(request: HttpRequest) -> HttpResponse:
     }
     if filters["urgency"] not in (None, *Urgency.values):
         filters["urgency"] = None
-    ordering = "-created" if kind == "done" else "deadline"
-    rows = inbox_for(user=request.user, kind=kind, ordering=ordering, **filters)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    ordering = DEFAULT_ORDERING[kind]
+    rows, counted = inbox_rows(user=request.user, kind=kind, ordering=ordering, **filters)
+    # Keyset pages (workflow.paging): "Sau"/"Trước" carry a cursor; an old `?page=N` link still opens that page.
+    page_number = _id_param(request.GET.get("page"))
+    try:
+        page = keyset_page(
+            rows,
+            ordering=ordering,
+            key=KEYS[ordering],
+            size=PAGE_SIZE,
+            cursor=_text_param(request.GET.get("cursor"), max_length=1000),
+            offset=(min(page_number, 100_000) - 1) * PAGE_SIZE if page_number else None,
+            counted=counted,
+        )
+    except DomainError as error:  # a cursor that does not decode: the error page, 400
+        return _error_page(request, error)
     now = timezone.now()
     for row in page.object_list:
         state = deadline_state(due_at=row.due_at, remind_at=row.remind_at, now=now)
@@ -197,6 +210,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     bulk_actions = [(a, BULK_LABELS[a]) for a in BULK_ACTIONS if any(r.bulk_action == a for r in page.object_list)]
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("cursor", None)
+    badges = {tab: capped_count(inbox_rows(user=request.user, kind=tab)[1]) for tab in ("assigned", "queue")}
     context = {
         "tabs": TABS,
         "kind": kind,
@@ -208,10 +223,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "organizations": Organization.objects.filter(
             pk__in=Membership.objects.filter(user=request.user, is_active=True).values("organization_id")
         ).order_by("name"),
-        "counts": {
-            "assigned": inbox_for(user=request.user, kind="assigned").count(),
-            "queue": inbox_for(user=request.user, kind="queue").count(),
-        },
+        # the tabs' badges, counted up to the cap like the page ("hơn 1.000")
+        "counts": {tab: badges[tab][0] for tab in badges},
+        "counts_capped": [tab for tab in badges if not badges[tab][1]],
         "bulk": bool(bulk_actions),
         "bulk_actions": bulk_actions,
     }
