@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from audit.models import AuditEvent
 from audit.verification import verify_all
@@ -141,3 +142,32 @@ def test_the_communes_notice_is_signed_by_its_deputy_chairman_on_behalf_of_the_c
     text = "\n".join(pdftotext(pdf))
     assert text.index("TM. ỦY BAN NHÂN DÂN") < text.index("KT. CHỦ TỊCH") < text.index("PHÓ CHỦ TỊCH")
     assert "Đỗ Thị Hạnh" in text
+
+
+@pytest.mark.django_db
+def test_the_demo_keys_are_registered_in_the_directory_and_shown_on_me(client) -> None:
+    """Each demo leader's and body's key file has its directory row (what /me/ lists and signing checks), once."""
+    import hashlib
+
+    from cryptography.hazmat.primitives import serialization
+
+    from signing.keys import KeyStore
+    from signing.management.commands.issue_demo_certificates import _current_certificate
+    from signing.models import Backend, SigningCredential
+
+    call_command("seed_demo")
+    call_command("seed_demo")  # idempotent: no second row
+    store = KeyStore()
+    memberships = Membership.objects.filter(role__in=(Role.HEAD, Role.DEPUTY), is_active=True).select_related("user")
+    leaders = {membership.user for membership in memberships}
+    owners = [(store.user_key_path(user), {"user": user}) for user in leaders]
+    owners += [(store.organization_key_path(org), {"organization": org}) for org in Organization.objects.all()]
+    for path, owner in owners:
+        der = _current_certificate(path).public_bytes(serialization.Encoding.DER)
+        rows = SigningCredential.objects.filter(**owner, is_active=True)
+        assert [(row.backend, row.sha256) for row in rows] == [(Backend.PKCS12, hashlib.sha256(der).hexdigest())]
+
+    leader = sorted(leaders, key=lambda user: user.pk)[0]
+    client.force_login(leader)
+    page = client.get(reverse("personal:me")).content.decode()
+    assert SigningCredential.objects.get(user=leader, is_active=True).serial in page

@@ -1,19 +1,23 @@
 """manage.py issue_demo_certificates — a throwaway CA and PKCS#12 keys for the demo leaders and bodies.
 
 Idempotent: the CA is made once; a key is (re)issued only when missing, expired, issued by another CA
-or no longer matching the name it certifies. Passphrases go to files beside the keys (mode 0600), or
-come from settings.SIGNING_KEY_PASSPHRASE; they are never printed.
+or no longer matching the name it certifies. With --register (what `seed_demo` asks), each key's certificate is
+also registered in the directory (signing.credentials), so /me/ lists it and signing checks it like any other.
+Passphrases go to files beside the keys (mode 0600), or come from settings.SIGNING_KEY_PASSPHRASE; they are
+never printed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from pathlib import Path
 from typing import Any
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
@@ -52,6 +56,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help="cấp lại mọi chứng thư, kể cả còn dùng được")
+        parser.add_argument(
+            "--register", action="store_true", help="đăng ký chứng thư vào danh bạ (hiện ở trang cá nhân)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         store = KeyStore()
@@ -76,6 +83,8 @@ class Command(BaseCommand):
                 force=options["force"],
             )
             issued, kept = issued + done, kept + (not done)
+            if options["register"]:
+                _register(store.user_key_path(user), user=user)
         for organization in Organization.objects.order_by("pk"):
             done = self._ensure(
                 store.organization_key_path(organization),
@@ -85,6 +94,8 @@ class Command(BaseCommand):
                 force=options["force"],
             )
             issued, kept = issued + done, kept + (not done)
+            if options["register"]:
+                _register(store.organization_key_path(organization), organization=organization)
         self.stdout.write(
             self.style.SUCCESS(f"Chứng thư số: cấp mới {issued}, giữ nguyên {kept}. Thư mục khóa: {store.base_dir}")
         )
@@ -126,3 +137,21 @@ def _still_good(certificate: x509.Certificate, ca: CertificateAuthority, common_
         and bool(names)
         and names[0].value == common_name[:64]
     )
+
+
+def _register(path: Path, **owner: Any) -> None:
+    """The key file's certificate as the owner's directory row (by the system: actor None), once; a reissued key
+    gets its own row and the earlier one is deactivated, so the directory says which certificate signs."""
+    from signing.credentials import credential_deactivate, credential_register
+    from signing.models import Backend, SigningCredential
+
+    certificate = _current_certificate(path)
+    if certificate is None:
+        return
+    der = certificate.public_bytes(serialization.Encoding.DER)
+    rows = SigningCredential.objects.filter(**owner, is_active=True)
+    if rows.filter(sha256=hashlib.sha256(der).hexdigest()).exists():
+        return
+    for row in rows.filter(backend=Backend.PKCS12):
+        credential_deactivate(actor=None, credential=row)
+    credential_register(actor=None, backend=Backend.PKCS12, certificate_der=der, label="Tệp khóa thử nghiệm", **owner)

@@ -45,7 +45,7 @@ class Command(BaseCommand):
         load_vietnam_calendar()
         load_demo_rules()
         # Keys before plans: the demo's signed and issued plans carry real PAdES signatures.
-        call_command("issue_demo_certificates", stdout=self.stdout)
+        call_command("issue_demo_certificates", register=True, stdout=self.stdout)
         # Through the flow, so the demo plans have their tasks in people's inboxes.
         from workflow import actions
 
