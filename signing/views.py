@@ -14,6 +14,7 @@ from documents.importer import PlanParseError, import_draft, parse_plan
 from documents.models import ArtifactKind, Document, DocumentArtifact, DocumentType
 from documents.selectors import document_get_visible
 from organizations.selectors import eligible_signers, may_sign_with, signature_forms_for
+from signing.credentials import active_credential_for_user
 from signing.forms import ImportPlanForm, VerifyForm
 from signing.permissions import check_sign, drafting_organizations
 from signing.previews import page_images
@@ -74,6 +75,8 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
             context["pages"] = range(1, len(page_images(document)) + 1)
         except DomainError as exc:  # too long or too slow to lay out: said in words, never a 500
             context["render_error"] = exc.message
+        # How this signer signs, said before the click: on the server, on their token, or elsewhere and waited for.
+        context["credential"] = active_credential_for_user(request.user)
         context["holds_form"] = may_sign_with(
             user=request.user,
             organization=document.organization,

@@ -136,8 +136,8 @@ def test_the_sign_page_queries_stay_few_once_the_pages_are_drawn(office: Office,
     document = awaiting(office, signer=office.deputy, signature_form="KT")
     signer = client_for(office.deputy)
     signer.get(reverse("signing:confirm", args=[document.pk]))
-    # then the page and an image cost a bounded number of queries
-    with django_assert_max_num_queries(10):
+    # then the page and an image cost a bounded number of queries (one of them: which certificate signs)
+    with django_assert_max_num_queries(11):
         assert signer.get(reverse("signing:confirm", args=[document.pk])).status_code == 200
     with django_assert_max_num_queries(5):
         assert signer.get(reverse("signing:confirm-page", args=[document.pk, 1])).status_code == 200
@@ -149,3 +149,32 @@ def test_a_pdf_poppler_cannot_draw_is_a_domain_error_not_a_500() -> None:
     # when poppler is given bytes it cannot read, the failure is said in Vietnamese (the page shows it)
     with pytest.raises(previews.PagesUnavailable, match="Chưa dựng được ảnh các trang"):
         previews.rasterize(b"%PDF-1.7 not really a PDF")
+
+
+@pytest.mark.parametrize(
+    ("backend", "says", "hint"),
+    [
+        ("pkcs12", "Tệp PKCS#12 trên máy chủ", None),
+        ("external", "Công cụ ký của người ký", "mở công cụ ký số của bạn để ký"),
+    ],
+)
+def test_the_sign_page_says_beforehand_how_the_signer_signs(
+    office_keys: Office, keystore, backend: str, says: str, hint: str | None
+) -> None:
+    from tests.signing.credentials_helpers import p12_certificate_der, register
+
+    # given the deputy's certificate registered with a key on the server, or with their own signing tool
+    credential = register(
+        backend=backend,
+        der=p12_certificate_der(keystore / f"users/{office_keys.deputy.username}.p12"),
+        user=office_keys.deputy,
+    )
+    document = awaiting(office_keys, signer=office_keys.deputy, signature_form="KT")
+
+    # when the deputy opens the sign page
+    html = client_for(office_keys.deputy).get(reverse("signing:confirm", args=[document.pk])).content.decode()
+
+    # then it names where the key is and the certificate, and for the own tool what happens after the click
+    assert says in html
+    assert f"chứng thư số số hiệu {credential.serial}" in html
+    assert (hint in html) if hint else ("mở công cụ ký số" not in html)
