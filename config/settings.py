@@ -184,6 +184,21 @@ if USE_REDIS:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# The cache: sign-page images, revocation answers and laid-out PDFs (docs/architecture.md, "Render cache").
+# In-memory per process by default; several serving processes share one only in Redis: CACHE_URL, which
+# defaults to REDIS_URL in production. Tests keep the in-memory one (they empty it before each test).
+CACHE_URL = env.str("CACHE_URL", default="") or (REDIS_URL if PRODUCTION else "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "vanban",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Background jobs: Celery on Redis when a broker is configured (config/celery.py); otherwise an in-memory
 # broker with tasks run eagerly, in-process, so `make run` needs no broker.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL
