@@ -92,6 +92,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Which serving process answered, as a response header: for the multi-process test and bench only.
+if env.bool("SERVE_PID_HEADER", default=False) and not PRODUCTION:
+    MIDDLEWARE.insert(0, "config.serving.WorkerPidMiddleware")
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
