@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt constraints.txt | sha1sum | cut -c1-12)
 
-.PHONY: run test install install-test migrate demo lint format clean
+.PHONY: run serve test install install-test migrate demo lint format clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ run: demo
 	@$(PY) manage.py demo_logins
 	@echo "Serving on http://127.0.0.1:8000  (Ctrl-C to stop)"
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Production-style: several worker processes (WEB_CONCURRENCY, default 2) behind gunicorn, README "Serving".
+serve: migrate
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	scripts/serve
 
 test: install-test
 	$(PY) manage.py makemigrations --check --dry-run

@@ -92,6 +92,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Which serving process answered, as a response header: for the multi-process test and bench only.
+if env.bool("SERVE_PID_HEADER", default=False) and not PRODUCTION:
+    MIDDLEWARE.insert(0, "config.serving.WorkerPidMiddleware")
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
@@ -183,6 +187,21 @@ if USE_REDIS:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# The cache: sign-page images, revocation answers and laid-out PDFs (docs/architecture.md, "Render cache").
+# In-memory per process by default; several serving processes share one only in Redis: CACHE_URL, which
+# defaults to REDIS_URL in production. Tests keep the in-memory one (they empty it before each test).
+CACHE_URL = env.str("CACHE_URL", default="") or (REDIS_URL if PRODUCTION else "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "vanban",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Background jobs: Celery on Redis when a broker is configured (config/celery.py); otherwise an in-memory
 # broker with tasks run eagerly, in-process, so `make run` needs no broker.

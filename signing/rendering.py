@@ -9,6 +9,8 @@ update ("Số: 01/KH-PGDĐT") — in the document's own embedded font, so the li
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import multiprocessing
 import re
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import escape
@@ -48,6 +51,13 @@ ORGANIZATION_ANCHOR = "ky-co-quan"
 # a busy 2-core machine; a real plan is 3–10 pages. Above it, layout time and memory run away (45 s, 480 MB).
 MAX_RENDER_HTML_CHARS = 200_000
 NBSP = "\u00a0"
+
+# The render cache (docs/architecture.md, "Render cache"): one layout per printed page, shared by the preview,
+# the signer's step and the PDF download. Bump RENDER_LAYOUT_VERSION when code changes the PDF for the same
+# HTML (signing.layout_worker, signing.faces, the fonts): old entries are then never read again.
+RENDER_LAYOUT_VERSION = 1
+RENDER_CACHE_SECONDS = 24 * 3600
+RENDER_CACHE_MAX_BYTES = 5 * 1024 * 1024  # a bigger PDF is laid out again rather than fill the cache
 
 _ROMAN = re.compile(r"^[IVXLC]+\.\s*\S")
 _NUMBERED = re.compile(r"^\d+(\.\d+)*\.\s*\S")
@@ -316,17 +326,36 @@ def render_pdf(document: Document, *, filled: bool = False) -> RenderedPdf:
     Slow (tenths of a second per page): never call it while holding a database lock. Bounded twice
     (docs/signing.md, "Rendering limits"): HTML above MAX_RENDER_HTML_CHARS is refused before layout,
     and the layout runs in a child process killed after settings.SIGNING_RENDER_TIMEOUT seconds.
+    Laid out once per printed page: the result is kept in Django's cache under `render_cache_key`.
     """
     html = render_html(document, filled=filled, for_pdf=True)
     if len(html) > MAX_RENDER_HTML_CHARS:
         raise RenderTooLarge(details={"html_chars": len(html), "limit": MAX_RENDER_HTML_CHARS})
+    lines = field_values(document, filled=filled)
+    key = render_cache_key(html, lines, filled=filled)
+    cached = cache.get(key)
+    if isinstance(cached, RenderedPdf):
+        return cached
+    # Only a finished rendering reaches the cache: a refusal, an overrun or a crash raises before it.
     pdf, page_count, boxes = _lay_out_in_child(html, timeout=float(settings.SIGNING_RENDER_TIMEOUT))
-    return RenderedPdf(
-        pdf=_with_line_faces(pdf, field_values(document, filled=filled), filled=filled),
+    rendered = RenderedPdf(
+        pdf=_with_line_faces(pdf, lines, filled=filled),
         page_count=page_count,
         signer_box=_placed(boxes, SIGNER_ANCHOR),
         organization_box=_placed(boxes, ORGANIZATION_ANCHOR),
     )
+    if len(rendered.pdf) <= RENDER_CACHE_MAX_BYTES:
+        cache.set(key, rendered, RENDER_CACHE_SECONDS)
+    return rendered
+
+
+def render_cache_key(html: str, lines: dict[str, str], *, filled: bool) -> str:
+    """SHA-256 of everything that makes the PDF: the printed HTML (the version's text and its content hash's
+    inputs, the organization's names, the signer, the form, the template), the two line fields' faces, which
+    are drawn after layout, `filled`, and the layout code's version."""
+    digest = hashlib.sha256(html.encode())
+    digest.update(json.dumps(lines, sort_keys=True, ensure_ascii=False).encode())
+    return f"signing:render:v{RENDER_LAYOUT_VERSION}:{int(filled)}:{digest.hexdigest()}"
 
 
 def _with_line_faces(pdf: bytes, lines: dict[str, str], *, filled: bool) -> bytes:

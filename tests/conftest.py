@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 from django.utils import translation
@@ -66,6 +67,13 @@ def outbox_dispatch_in_process(settings) -> None:
 def fast_password_hashing(settings) -> None:
     # Real hashing costs ~0.2 s a user; the tests are about documents, not password storage.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    # The cache is per process (locmem): a rendering or a preview kept by one test must not answer another's
+    # (signing.rendering keeps each PDF layout a day).
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
