@@ -17,7 +17,7 @@ from django.utils import timezone
 from audit.services import record_event
 from core.images import read_png
 from documents import services as document_services
-from documents.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from documents.errors import IntegrityFailed, InvalidTransition, PermissionDenied, ValidationFailed
 from documents.models import ArtifactKind, Attachment, AttachmentKind, Document, DocumentArtifact, Status
 from organizations.models import Organization, Role, SealImage, SignatureImage
 from organizations.selectors import has_role
@@ -100,9 +100,7 @@ def prepare_issue(*, document: Document, actor: Any, organization_backend: Docum
     artifact = DocumentArtifact.objects.filter(document=document, kind=ArtifactKind.SIGNED).first()
     if artifact is None:
         raise ValidationFailed("Văn bản chưa có bản PDF đã ký của người ký.")
-    signed = bytes(artifact.pdf)
-    if hashlib.sha256(signed).hexdigest() != artifact.sha256:
-        raise ValidationFailed("Bản PDF đã ký không khớp mã băm đã lưu; không thể phát hành.")
+    signed = artifact.read()  # checked against its SHA-256 (documents.blobs)
     key = organization_backend or KeyStore().for_organization(document.organization)
     return pades.fill_and_seal(
         signed,
@@ -137,12 +135,13 @@ def prepare_attachment_seals(
     line = attachment_line(document)
     sealed: dict[int, bytes] = {}
     for attachment in attachments:
-        data = bytes(attachment.data)
-        if hashlib.sha256(data).hexdigest() != attachment.sha256:
-            raise ValidationFailed(
+        try:
+            data = attachment.read()  # checked against its SHA-256 (documents.blobs)
+        except IntegrityFailed as error:  # name the file: the clerk has to know which one
+            raise IntegrityFailed(
                 f"Tệp đính kèm «{attachment.file_name}» không khớp mã băm đã lưu; không thể phát hành.",
-                details={"attachment": attachment.pk},
-            )
+                details={**error.details, "attachment": attachment.pk},
+            ) from error
         try:
             sealed[attachment.pk] = pades.seal_attachment(
                 data, key=key, organization_name=document.organization.name, line=line
