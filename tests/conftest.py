@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection, transaction
-from django.test import override_settings
 from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
+from django.test import override_settings
 from django.utils import translation
 
 from tests.factories import Office, make_office
@@ -62,6 +62,18 @@ def documents_storage_in_a_temp_dir(tmp_path_factory: pytest.TempPathFactory) ->
     }
     with override_settings(STORAGES={**django_settings.STORAGES, "documents": documents}):
         yield location
+
+
+@pytest.fixture
+def own_documents_storage(tmp_path: Path) -> Iterator[Path]:
+    """A storage of this test alone, for tests that tamper with stored files: the session's storage is content-
+    addressed, so a changed file would be found again by any later test storing the same bytes."""
+    documents = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "documents-storage"), "base_url": None, "allow_overwrite": True},
+    }
+    with override_settings(STORAGES={**django_settings.STORAGES, "documents": documents}):
+        yield tmp_path / "documents-storage"
 
 
 @pytest.fixture
