@@ -63,6 +63,14 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(forwards, backwards, elidable=False),
+        # State only: on the way back the columns are added again with b"" in every row, then `backwards` fills them.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(model_name="documentartifact", name="pdf", field=models.BinaryField(default=b"")),
+                migrations.AlterField(model_name="attachment", name="data", field=models.BinaryField(default=b"")),
+                migrations.AlterField(model_name="attachmentcopy", name="pdf", field=models.BinaryField(default=b"")),
+            ]
+        ),
         migrations.RemoveField(model_name="documentartifact", name="pdf"),
         migrations.RemoveField(model_name="attachment", name="data"),
         migrations.RemoveField(model_name="attachmentcopy", name="pdf"),
