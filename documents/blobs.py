@@ -39,6 +39,10 @@ def key(sha256: str) -> str:
     return f"{PREFIX}/{sha256[:2]}/{sha256[2:4]}/{sha256}"
 
 
+def key_or_none(sha256: str) -> str | None:
+    return key(sha256) if _HEX.fullmatch(sha256 or "") else None
+
+
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

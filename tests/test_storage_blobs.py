@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from documents import blobs
+from documents.blob_sweep import sweep_blobs as call
 from documents.errors import IntegrityFailed
 from documents.services.attachments import attachment_add
 from tests.documents import attachment_files as files
@@ -82,3 +85,27 @@ def test_a_tampered_attachment_download_says_so_in_vietnamese_without_the_bytes(
     assert answer["Content-Type"].startswith("text/html")
     assert "không còn nguyên vẹn" in answer.content.decode()
     assert forged not in answer.content
+
+
+def test_the_sweep_removes_old_unreferenced_files_only(office: Office, own_documents_storage: Path) -> None:
+    document = make_draft(office)
+    pdf = files.pdf_bytes()
+    kept = attachment_add(document=document, actor=office.drafter, file_name="a.pdf", data=pdf)
+    orphan, young = blobs.put(b"left by a rolled-back transaction"), blobs.put(b"a transaction still running")
+    removed = attachment_add(document=document, actor=office.drafter, file_name="b.docx", data=files.docx_bytes())
+    removed.delete()  # the row goes, its file stays until the sweep
+    two_days_ago = time.time() - 2 * 86400
+    for sha256 in (kept.sha256, orphan, removed.sha256):
+        os.utime(own_documents_storage / blobs.key(sha256), (two_days_ago, two_days_ago))
+
+    dry = call(dry_run=True)
+    assert sorted(dry.removed) == sorted([orphan, removed.sha256])
+    assert blobs.exists(orphan)
+
+    report = call()
+    assert sorted(report.removed) == sorted([orphan, removed.sha256])
+    assert (report.kept_referenced, report.kept_young) == (1, 1)
+    assert not blobs.exists(orphan)
+    assert not blobs.exists(removed.sha256)
+    assert blobs.exists(young)
+    assert kept.read() == pdf
