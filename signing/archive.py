@@ -159,7 +159,9 @@ def prepare_archive(*, document: Document) -> bytes | None:
     artifact = DocumentArtifact.objects.filter(document_id=document.pk, kind=ArtifactKind.ISSUED).first()
     if artifact is None:
         return None
-    return archive_copy(artifact.read())  # checked against its SHA-256 (documents.blobs)
+    archived = archive_copy(artifact.read())  # read checked against its SHA-256 (documents.blobs)
+    blobs.put(archived)  # stored now, outside the lock; document_archive's own put then finds it
+    return archived
 
 
 def documents_due(*, within_days: int, now: dt.datetime | None = None) -> list[tuple[DocumentArtifact, dt.datetime]]:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from audit.services import record_event
 from core.images import read_png
+from documents import blobs
 from documents import services as document_services
 from documents.errors import IntegrityFailed, InvalidTransition, PermissionDenied, ValidationFailed
 from documents.models import ArtifactKind, Attachment, AttachmentKind, Document, DocumentArtifact, Status
@@ -68,7 +69,9 @@ def prepare_signature(
     # Checked again by document_sign; checked here so no one else's key ever signs this PDF.
     check_sign(user=actor, document=document)
     key = signer_backend or KeyStore().for_user(actor)
-    return signed_pdf_for_document(document=document, key=key), document.current_version_id
+    signed = signed_pdf_for_document(document=document, key=key)
+    blobs.put(signed)  # stored now, outside the lock; document_sign's own put then finds it (documents.blobs)
+    return signed, document.current_version_id
 
 
 def sign_document(*, document: Document, actor: Any, signer_backend: DocumentSigner | None = None) -> Document:
@@ -102,7 +105,7 @@ def prepare_issue(*, document: Document, actor: Any, organization_backend: Docum
         raise ValidationFailed("Văn bản chưa có bản PDF đã ký của người ký.")
     signed = artifact.read()  # checked against its SHA-256 (documents.blobs)
     key = organization_backend or KeyStore().for_organization(document.organization)
-    return pades.fill_and_seal(
+    issued = pades.fill_and_seal(
         signed,
         values=field_values(document),
         key=key,
@@ -110,6 +113,8 @@ def prepare_issue(*, document: Document, actor: Any, organization_backend: Docum
         organization_label=str(document.organization),  # the name with its place (Organization.__str__)
         seal_image=seal_image_for(document.organization_id),
     )
+    blobs.put(issued)  # stored now, outside the lock; document_issue's own put then finds it (documents.blobs)
+    return issued
 
 
 def attachment_line(document: Document) -> str:
@@ -151,6 +156,8 @@ def prepare_attachment_seals(
                 f"Tệp đính kèm «{attachment.file_name}»: {error.message}",
                 details={**(error.details or {}), "attachment": attachment.pk},
             ) from error
+    for copy in sealed.values():  # stored now, outside the lock; document_issue's own put then finds them
+        blobs.put(copy)
     return sealed
 
 
