@@ -127,7 +127,8 @@ def prepare_attachment_seals(
 ) -> dict[int, bytes]:
     """The organization's signature on every PDF attachment of the draft (step ""), outside any lock: {attachment
     id: signed copy}. DOCX, XLSX and images are not signed (the decree expects signed attachments in PDF): they
-    travel as they are. A file whose bytes no longer match their stored SHA-256 stops the issue (400)."""
+    travel as they are. A file whose bytes no longer match their stored SHA-256 stops the issue (IntegrityFailed,
+    500)."""
     document = _issuable(document, actor)
     attachments = list(
         Attachment.objects.filter(document=document, step="", kind=AttachmentKind.PDF).order_by("created_at", "id")
