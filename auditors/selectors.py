@@ -113,7 +113,7 @@ def document_trail(*, user: Any, pk: int) -> Trail | None:
         tasks=tasks,
         versions=list(Version.objects.filter(document_id=document.pk).select_related("created_by").order_by("number")),
         # The PDF bytes are read only when a signature is checked (trail_signatures).
-        artifacts=list(DocumentArtifact.objects.filter(document_id=document.pk).defer("pdf").order_by("pk")),
+        artifacts=list(DocumentArtifact.objects.filter(document_id=document.pk).order_by("pk")),
         deliveries=deliveries,
         head=AuditChainHead.objects.filter(organization_id=document.organization_id).first(),
     )
@@ -126,9 +126,9 @@ def trail_signatures(trail: Trail) -> list[dict[str, Any]]:
 
     if not trail.artifacts:
         return []
-    artifact = DocumentArtifact.objects.only("pdf", "sha256", "kind").get(pk=trail.artifacts[-1].pk)
+    artifact = DocumentArtifact.objects.only("sha256", "kind").get(pk=trail.artifacts[-1].pk)
     try:
-        report = verify_pdf(bytes(artifact.pdf))
+        report = verify_pdf(artifact.read())
     except UnreadablePdf:
         return []
     return [

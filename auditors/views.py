@@ -63,10 +63,12 @@ def trail(request: HttpRequest, pk: int) -> HttpResponse:
         event.label = action_label(event.action)
         event.comment = event.details.get("comment") or event.details.get("reason") or ""
         event.version = event.details.get("version")
+    try:
+        signatures = selectors.trail_signatures(found)
+    except DomainError as error:  # IntegrityFailed: the stored PDF was changed; the auditor is told, plainly
+        return _error(request, error)
     return render(
-        request,
-        "auditors/trail.html",
-        {"trail": found, "document": found.document, "signatures": selectors.trail_signatures(found)},
+        request, "auditors/trail.html", {"trail": found, "document": found.document, "signatures": signatures}
     )
 
 

@@ -5,6 +5,7 @@ Production: DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, DEBUG=false (see
 """
 
 import datetime as dt
+from pathlib import Path
 
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
@@ -171,6 +172,43 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 MEDIA_URL = "media/"
+
+# The bytes of issued PDFs, attachments and archive copies (documents.blobs: content-addressed by SHA-256, checked
+# on every read). The file system by default; DOCUMENTS_STORAGE=s3 puts them in S3-compatible object storage
+# (django-storages). Both overwrite an existing name: it holds the same bytes (its name is their hash).
+DOCUMENTS_STORAGE = env.str("DOCUMENTS_STORAGE", default="filesystem")
+if DOCUMENTS_STORAGE == "s3":
+    _documents_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("DOCUMENTS_S3_BUCKET"),
+            "endpoint_url": env.str("DOCUMENTS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("DOCUMENTS_S3_REGION", default="") or None,
+            # Empty keys: boto3's own chain (instance role, AWS_* variables, ~/.aws).
+            "access_key": env.str("DOCUMENTS_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("DOCUMENTS_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("DOCUMENTS_S3_PREFIX", default=""),
+            "default_acl": None,  # private: files are served only through the application's checks
+            "querystring_auth": True,
+            "file_overwrite": True,
+        },
+    }
+elif DOCUMENTS_STORAGE == "filesystem":
+    _documents_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env.str("DOCUMENTS_STORAGE_DIR", default=str(Path(MEDIA_ROOT) / "documents")),
+            "base_url": None,
+            "allow_overwrite": True,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"DOCUMENTS_STORAGE must be 'filesystem' or 's3', not {DOCUMENTS_STORAGE!r}")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "documents": _documents_storage,
+}
 
 # Real-time: in-memory on one process, Redis when configured. The Redis socket timeout must stay above
 # channels-redis's 5-second blocking read, or every idle WebSocket is closed (config/channel_layers.py).

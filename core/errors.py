@@ -47,3 +47,16 @@ class ConcurrentUpdate(DomainError):
     code = "concurrent_update"
     http_status = 409
     default_message = "Văn bản vừa được người khác xử lý. Vui lòng tải lại trang."
+
+
+class IntegrityFailed(DomainError):
+    """Stored bytes that no longer match their recorded SHA-256, or are gone: a fault of the server's storage, not of
+    the request (documents.blobs logs it at CRITICAL). 500 on purpose: no client can fix it by asking differently,
+    and the bad bytes are never served."""
+
+    code = "integrity_failed"
+    http_status = 500
+    default_message = (
+        "Tệp lưu trữ của văn bản không còn nguyên vẹn (không khớp mã băm đã lưu); hệ thống không trả tệp này."
+        " Vui lòng báo quản trị hệ thống."
+    )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from documents import blobs
 from organizations.models import ORGAN_CODE_VALIDATOR, SignatureForm
 
 
@@ -699,7 +700,7 @@ class DocumentArtifact(models.Model):
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="artifacts")
     kind = models.CharField(max_length=10, choices=ArtifactKind.choices)
-    pdf = models.BinaryField()
+    # The PDF's SHA-256: its name in the "documents" storage (documents.blobs) and the check of every read.
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -708,6 +709,10 @@ class DocumentArtifact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id}:{self.kind}:{self.sha256[:12]}"
+
+    def read(self) -> bytes:
+        """The PDF, checked against `sha256` (IntegrityFailed if the storage lost or changed it)."""
+        return blobs.get(self.sha256)
 
 
 class Recurrence(models.TextChoices):
@@ -876,9 +881,9 @@ class AttachmentKind(models.TextChoices):
 class Attachment(models.Model):
     """A file attached to a draft (`step` empty) or to a step's comment (`step` = the flow step, e.g. "review").
 
-    Kept in the database like DocumentArtifact, with its SHA-256; its type is what its bytes are (documents.
-    attachments), never what its name or the browser says. Written and removed only by documents.services.
-    attachments, each time with an audit event."""
+    Its bytes are in the "documents" storage under its SHA-256 (documents.blobs), like DocumentArtifact's; its
+    type is what its bytes are (documents.attachments), never what its name or the browser says. Written and
+    removed only by documents.services.attachments, each time with an audit event."""
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="attachments")
     # The version that was current when the file was attached: which draft the file went with.
@@ -888,8 +893,8 @@ class Attachment(models.Model):
     file_name = models.CharField(_("tên tệp"), max_length=180)
     kind = models.CharField(_("loại tệp"), max_length=5, choices=AttachmentKind.choices)
     size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    # The file's SHA-256: its name in the "documents" storage (documents.blobs) and the check of every read.
     sha256 = models.CharField(max_length=64)
-    data = models.BinaryField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -902,6 +907,10 @@ class Attachment(models.Model):
     def __str__(self) -> str:
         return f"{self.document_id}:{self.file_name}:{self.sha256[:12]}"
 
+    def read(self) -> bytes:
+        """The file as uploaded, checked against `sha256` (IntegrityFailed if the storage lost or changed it)."""
+        return blobs.get(self.sha256)
+
 
 class AttachmentCopy(models.Model):
     """The clerk's signed copy of a draft's PDF attachment, made when the document is issued (RULES.md: attachments
@@ -910,7 +919,7 @@ class AttachmentCopy(models.Model):
     documents.services.document_issue, in the issue's transaction, never changed afterwards."""
 
     attachment = models.OneToOneField(Attachment, on_delete=models.CASCADE, related_name="signed_copy")
-    pdf = models.BinaryField()
+    # The signed copy's SHA-256: its name in the "documents" storage (documents.blobs).
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -920,3 +929,7 @@ class AttachmentCopy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attachment_id}:{self.sha256[:12]}"
+
+    def read(self) -> bytes:
+        """The signed copy, checked against `sha256` (IntegrityFailed if the storage lost or changed it)."""
+        return blobs.get(self.sha256)

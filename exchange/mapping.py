@@ -81,13 +81,12 @@ def our_document_id(document: Document) -> str:
 
 
 def _issued_pdf(document: Document) -> bytes | None:
-    artifacts = dict(
-        DocumentArtifact.objects.filter(
-            document=document, kind__in=[ArtifactKind.ISSUED, ArtifactKind.SIGNED]
-        ).values_list("kind", "pdf")
-    )
-    pdf = artifacts.get(ArtifactKind.ISSUED) or artifacts.get(ArtifactKind.SIGNED)
-    return bytes(pdf) if pdf is not None else None
+    artifacts = {
+        a.kind: a
+        for a in DocumentArtifact.objects.filter(document=document, kind__in=[ArtifactKind.ISSUED, ArtifactKind.SIGNED])
+    }
+    artifact = artifacts.get(ArtifactKind.ISSUED) or artifacts.get(ArtifactKind.SIGNED)
+    return artifact.read() if artifact is not None else None
 
 
 def _page_count(pdf: bytes) -> int:

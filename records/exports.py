@@ -119,10 +119,10 @@ def register_pdf(sheet: RegisterSheet) -> bytes:
 # --- a dossier -----------------------------------------------------------------------------------------------
 
 
-def _document_pdf(document_id: int, artifacts: dict[int, bytes]) -> bytes:
+def _document_pdf(document_id: int, artifacts: dict[int, DocumentArtifact]) -> bytes:
     """The issued PDF as stored (number, date and the organization's signature in it), else rendered now."""
     if document_id in artifacts:
-        return artifacts[document_id]
+        return artifacts[document_id].read()
     from documents.models import Document
     from signing.rendering import render_pdf
 
@@ -136,14 +136,14 @@ def dossier_pdf(*, dossier: Dossier, entries: list[DossierEntry]) -> tuple[bytes
     table-of-contents pages. The sheet numbers ("tờ số") count the documents' pages from 1.
     """
     ids = [e.document_id for e in entries]
-    artifacts = dict(
-        DocumentArtifact.objects.filter(document_id__in=ids, kind=ArtifactKind.ISSUED).values_list("document_id", "pdf")
-    )
+    artifacts = {
+        a.document_id: a for a in DocumentArtifact.objects.filter(document_id__in=ids, kind=ArtifactKind.ISSUED)
+    }
     parts: list[PdfReader] = []
     sheets: list[str] = []
     page = 1
     for entry in entries:
-        reader = PdfReader(io.BytesIO(bytes(_document_pdf(entry.document_id, artifacts))))
+        reader = PdfReader(io.BytesIO(_document_pdf(entry.document_id, artifacts)))
         count = len(reader.pages)
         sheets.append(f"{page:02d}" if count == 1 else f"{page:02d}–{page + count - 1:02d}")
         page += count

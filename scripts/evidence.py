@@ -53,7 +53,7 @@ def main() -> None:
         if artifact is None:
             raise SystemExit(f"No issued demo plan of {args.organization}.")
         pdf = work / "issued.pdf"
-        pdf.write_bytes(bytes(artifact.pdf))
+        pdf.write_bytes(artifact.read())
         pages = _page_count(pdf)
         args.out.mkdir(parents=True, exist_ok=True)
         for page, name in ((1, "issued-plan-page-1"), (pages, "issued-plan-last-page")):

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import hashlib
 import io
 import logging
 from typing import Any
@@ -31,6 +30,7 @@ from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko_certvalidator import ValidationContext
 
 from audit.services import record_event
+from documents import blobs
 from documents.errors import ValidationFailed
 from documents.models import ArtifactKind, Document, DocumentArtifact, Status
 from signing import timestamps
@@ -159,10 +159,9 @@ def prepare_archive(*, document: Document) -> bytes | None:
     artifact = DocumentArtifact.objects.filter(document_id=document.pk, kind=ArtifactKind.ISSUED).first()
     if artifact is None:
         return None
-    issued = bytes(artifact.pdf)
-    if hashlib.sha256(issued).hexdigest() != artifact.sha256:
-        raise ValidationFailed("Bản phát hành không khớp mã băm đã lưu; không lập được bản lưu trữ.")
-    return archive_copy(issued)
+    archived = archive_copy(artifact.read())  # read checked against its SHA-256 (documents.blobs)
+    blobs.put(archived)  # stored now, outside the lock; document_archive's own put then finds it
+    return archived
 
 
 def documents_due(*, within_days: int, now: dt.datetime | None = None) -> list[tuple[DocumentArtifact, dt.datetime]]:
@@ -170,8 +169,8 @@ def documents_due(*, within_days: int, now: dt.datetime | None = None) -> list[t
     limit = (now or dt.datetime.now(dt.UTC)) + dt.timedelta(days=within_days)
     due = []
     artifacts = DocumentArtifact.objects.filter(kind=ArtifactKind.ARCHIVED, document__status=Status.ARCHIVED)
-    for artifact in artifacts.only("pk", "document_id", "pdf", "sha256").iterator(chunk_size=20):
-        expires = protection_expires(bytes(artifact.pdf))
+    for artifact in artifacts.only("pk", "document_id", "sha256").iterator(chunk_size=20):
+        expires = protection_expires(artifact.read())
         if expires is not None and expires <= limit:
             due.append((artifact, expires))
     return due
@@ -185,17 +184,15 @@ def refresh_archive_timestamp(*, artifact: DocumentArtifact, actor: Any = None) 
     stamper = timestamps.timestamper()
     if stamper is None:
         raise ValidationFailed("Chưa cấu hình máy chủ cấp dấu thời gian (SIGNING_TSA_URL).")
-    old_pdf, old_digest = bytes(artifact.pdf), artifact.sha256
-    if hashlib.sha256(old_pdf).hexdigest() != old_digest:
-        raise ValidationFailed("Bản lưu trữ không khớp mã băm đã lưu; không gia hạn dấu thời gian.")
+    old_pdf, old_digest = artifact.read(), artifact.sha256  # checked against its SHA-256 (documents.blobs)
     new_pdf = refreshed_copy(old_pdf, timestamper=stamper)
-    new_digest = hashlib.sha256(new_pdf).hexdigest()
+    new_digest = blobs.put(new_pdf)  # before the transaction: a rollback leaves only an unreferenced file
     with transaction.atomic():
         locked = DocumentArtifact.objects.select_for_update().select_related("document").get(pk=artifact.pk)
         if locked.sha256 != old_digest:
             raise ValidationFailed("Bản lưu trữ vừa được thay đổi; hãy chạy lại.")
-        locked.pdf, locked.sha256 = new_pdf, new_digest
-        locked.save(update_fields=["pdf", "sha256"])
+        locked.sha256 = new_digest
+        locked.save(update_fields=["sha256"])
         record_event(
             organization_id=locked.document.organization_id,
             actor=actor,

@@ -217,4 +217,4 @@ def check_issued_document(event: DocumentEvent) -> None:
     if artifact is None:  # issued without a PDF (no keys configured): nothing to check
         return
     document = Document.objects.get(pk=event.document_id)
-    _store(document, bytes(artifact.pdf), organization_id=document.organization_id)
+    _store(document, artifact.read(), organization_id=document.organization_id)

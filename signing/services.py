@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from audit.services import record_event
 from core.images import read_png
+from documents import blobs
 from documents import services as document_services
-from documents.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from documents.errors import IntegrityFailed, InvalidTransition, PermissionDenied, ValidationFailed
 from documents.models import ArtifactKind, Attachment, AttachmentKind, Document, DocumentArtifact, Status
 from organizations.models import Organization, Role, SealImage, SignatureImage
 from organizations.selectors import has_role
@@ -68,7 +69,9 @@ def prepare_signature(
     # Checked again by document_sign; checked here so no one else's key ever signs this PDF.
     check_sign(user=actor, document=document)
     key = signer_backend or KeyStore().for_user(actor)
-    return signed_pdf_for_document(document=document, key=key), document.current_version_id
+    signed = signed_pdf_for_document(document=document, key=key)
+    blobs.put(signed)  # stored now, outside the lock; document_sign's own put then finds it (documents.blobs)
+    return signed, document.current_version_id
 
 
 def sign_document(*, document: Document, actor: Any, signer_backend: DocumentSigner | None = None) -> Document:
@@ -100,11 +103,9 @@ def prepare_issue(*, document: Document, actor: Any, organization_backend: Docum
     artifact = DocumentArtifact.objects.filter(document=document, kind=ArtifactKind.SIGNED).first()
     if artifact is None:
         raise ValidationFailed("Văn bản chưa có bản PDF đã ký của người ký.")
-    signed = bytes(artifact.pdf)
-    if hashlib.sha256(signed).hexdigest() != artifact.sha256:
-        raise ValidationFailed("Bản PDF đã ký không khớp mã băm đã lưu; không thể phát hành.")
+    signed = artifact.read()  # checked against its SHA-256 (documents.blobs)
     key = organization_backend or KeyStore().for_organization(document.organization)
-    return pades.fill_and_seal(
+    issued = pades.fill_and_seal(
         signed,
         values=field_values(document),
         key=key,
@@ -112,6 +113,8 @@ def prepare_issue(*, document: Document, actor: Any, organization_backend: Docum
         organization_label=str(document.organization),  # the name with its place (Organization.__str__)
         seal_image=seal_image_for(document.organization_id),
     )
+    blobs.put(issued)  # stored now, outside the lock; document_issue's own put then finds it (documents.blobs)
+    return issued
 
 
 def attachment_line(document: Document) -> str:
@@ -124,7 +127,8 @@ def prepare_attachment_seals(
 ) -> dict[int, bytes]:
     """The organization's signature on every PDF attachment of the draft (step ""), outside any lock: {attachment
     id: signed copy}. DOCX, XLSX and images are not signed (the decree expects signed attachments in PDF): they
-    travel as they are. A file whose bytes no longer match their stored SHA-256 stops the issue (400)."""
+    travel as they are. A file whose bytes no longer match their stored SHA-256 stops the issue (IntegrityFailed,
+    500)."""
     document = _issuable(document, actor)
     attachments = list(
         Attachment.objects.filter(document=document, step="", kind=AttachmentKind.PDF).order_by("created_at", "id")
@@ -137,12 +141,13 @@ def prepare_attachment_seals(
     line = attachment_line(document)
     sealed: dict[int, bytes] = {}
     for attachment in attachments:
-        data = bytes(attachment.data)
-        if hashlib.sha256(data).hexdigest() != attachment.sha256:
-            raise ValidationFailed(
+        try:
+            data = attachment.read()  # checked against its SHA-256 (documents.blobs)
+        except IntegrityFailed as error:  # name the file: the clerk has to know which one
+            raise IntegrityFailed(
                 f"Tệp đính kèm «{attachment.file_name}» không khớp mã băm đã lưu; không thể phát hành.",
-                details={"attachment": attachment.pk},
-            )
+                details={**error.details, "attachment": attachment.pk},
+            ) from error
         try:
             sealed[attachment.pk] = pades.seal_attachment(
                 data, key=key, organization_name=document.organization.name, line=line
@@ -152,6 +157,8 @@ def prepare_attachment_seals(
                 f"Tệp đính kèm «{attachment.file_name}»: {error.message}",
                 details={**(error.details or {}), "attachment": attachment.pk},
             ) from error
+    for copy in sealed.values():  # stored now, outside the lock; document_issue's own put then finds them
+        blobs.put(copy)
     return sealed
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from documents.dates import vn_today
-from documents.errors import DomainError, InvalidTransition
+from documents.errors import DomainError, IntegrityFailed, InvalidTransition
 from documents.importer import PlanParseError, import_draft, parse_plan
 from documents.models import ArtifactKind, Document, DocumentArtifact, DocumentType
 from documents.selectors import document_get_visible
@@ -137,7 +137,7 @@ def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     artifacts = {a.kind: a for a in DocumentArtifact.objects.filter(document=document)}
     artifact = artifacts.get(ArtifactKind.ISSUED) or artifacts.get(ArtifactKind.SIGNED)
     try:
-        pdf = bytes(artifact.pdf) if artifact else render_pdf(document, filled=True).pdf
+        pdf = artifact.read() if artifact else render_pdf(document, filled=True).pdf
     except DomainError as exc:  # too long, or the renderer overran its time: say so, never a 500
         return HttpResponse(exc.message, status=exc.http_status, content_type="text/plain; charset=utf-8")
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -164,8 +164,8 @@ def document_verify(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("Văn bản chưa có bản ký số."))
     report, error = None, ""
     try:
-        report = verify_pdf(bytes(artifact.pdf))
-    except UnreadablePdf as exc:
+        report = verify_pdf(artifact.read())
+    except (UnreadablePdf, IntegrityFailed) as exc:  # a tampered stored copy: said on the page, not a 500
         error = exc.message
     context = {"checked": document, "report": report, "signatures": _signature_rows(report), "error": error}
     return render(request, "signing/verify.html", context)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.conf import settings as django_settings
 from django.db import connection, transaction
 from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
+from django.test import override_settings
 from django.utils import translation
 
 from tests.factories import Office, make_office
@@ -48,6 +51,30 @@ def flush_despite_audit_triggers() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(PostgresOperations, "execute_sql_flush", _flush_past_the_audit_triggers)
         yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def documents_storage_in_a_temp_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The files of documents.blobs go to a directory of this session, never into the repository's var/."""
+    location = tmp_path_factory.mktemp("documents-storage")
+    documents = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(location), "base_url": None, "allow_overwrite": True},
+    }
+    with override_settings(STORAGES={**django_settings.STORAGES, "documents": documents}):
+        yield location
+
+
+@pytest.fixture
+def own_documents_storage(tmp_path: Path) -> Iterator[Path]:
+    """A storage of this test alone, for tests that tamper with stored files: the session's storage is content-
+    addressed, so a changed file would be found again by any later test storing the same bytes."""
+    documents = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "documents-storage"), "base_url": None, "allow_overwrite": True},
+    }
+    with override_settings(STORAGES={**django_settings.STORAGES, "documents": documents}):
+        yield tmp_path / "documents-storage"
 
 
 @pytest.fixture

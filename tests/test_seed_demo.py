@@ -83,7 +83,7 @@ def test_seed_demo_has_the_bodies_and_signers_of_the_seeds() -> None:
 def test_seeded_issued_plan_carries_two_valid_signatures() -> None:
     call_command("seed_demo")
     issued = Document.objects.get(status=Status.ISSUED, place_name="Cần Giuộc")
-    pdf = bytes(issued.artifacts.get(kind=ArtifactKind.ISSUED).pdf)
+    pdf = issued.artifacts.get(kind=ArtifactKind.ISSUED).read()
 
     report = verify_pdf(pdf)  # trusts the demo CA in KEYSTORE_DIR
 
@@ -135,7 +135,7 @@ def test_the_communes_notice_is_signed_by_its_deputy_chairman_on_behalf_of_the_c
     assert notice.signer_title_lines == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
     assert notice.code == "01/TB-UBND"
     # and its issued PDF carries both signatures, valid, and the three lines in the printed text
-    pdf = bytes(notice.artifacts.get(kind=ArtifactKind.ISSUED).pdf)
+    pdf = notice.artifacts.get(kind=ArtifactKind.ISSUED).read()
     report = verify_pdf(pdf)
     assert report.ok, report.summary
     assert [s.signer_name for s in report.signatures] == ["Đỗ Thị Hạnh", "Ủy ban nhân dân xã Phước Lại"]

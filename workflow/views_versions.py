@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from audit.models import AuditEvent
 from documents.attachments import CONTENT_TYPES, max_file_bytes, megabytes
 from documents.diff import diff_versions
-from documents.errors import DomainError, NotFound, ValidationFailed
+from documents.errors import DomainError, IntegrityFailed, NotFound, ValidationFailed
 from documents.models import Attachment, AttachmentCopy, AttachmentKind, Document, Status
 from documents.permissions import can_edit
 from documents.services.attachments import STEP_OF_STATE, attachment_add, attachment_remove
@@ -43,7 +43,7 @@ def versions_context(user: Any, document: Document) -> dict[str, Any]:
     attachments = list(
         Attachment.objects.filter(document=document)
         .select_related("uploaded_by", "version")
-        .defer("data", "version__content")
+        .defer("version__content")
         .order_by("created_at")
     )
     holds_step = document.status in STEP_OF_STATE and step_holder_id(document) == getattr(user, "pk", None)
@@ -74,9 +74,9 @@ def _describe_copies(document: Document, attachments: list[Attachment]) -> None:
         attachment.issued_copy = copy
         if copy is not None:
             try:
-                report = verify_pdf(bytes(copy.pdf))
+                report = verify_pdf(copy.read())
                 copy.verdict, copy.verdict_message = str(report.verdict), report.verdict_message
-            except UnreadablePdf as error:
+            except (UnreadablePdf, IntegrityFailed) as error:  # a tampered copy is said here, never a broken page
                 copy.verdict, copy.verdict_message = "unreadable", error.message
 
 
@@ -243,9 +243,10 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
     """The file as stored, for whoever may read the document; always as a download (never shown in our origin)."""
     try:
         attachment = _attachment_of(request, pk, attachment_pk)
-    except DomainError as error:
+        data = attachment.read()
+    except DomainError as error:  # IntegrityFailed included: the clear message, never the bytes
         return _error_page(request, error)
-    response = HttpResponse(bytes(attachment.data), content_type=CONTENT_TYPES[attachment.kind])
+    response = HttpResponse(data, content_type=CONTENT_TYPES[attachment.kind])
     # RFC 6266 / 5987: an ASCII fallback and the UTF-8 name ("Kế hoạch.pdf") for every browser.
     response["Content-Disposition"] = content_disposition_header(True, attachment.file_name)
     response["X-Content-Type-Options"] = "nosniff"
@@ -264,10 +265,11 @@ def attachment_signed_download(request: HttpRequest, pk: int, attachment_pk: int
         copy = AttachmentCopy.objects.filter(attachment=attachment).first()
         if copy is None:
             raise NotFound("Tệp đính kèm này không có bản đã ký số.")
-    except DomainError as error:
+        pdf = copy.read()
+    except DomainError as error:  # IntegrityFailed included: the clear message, never the bytes
         return _error_page(request, error)
     stem = attachment.file_name.rsplit(".", 1)[0]
-    response = HttpResponse(bytes(copy.pdf), content_type=CONTENT_TYPES[AttachmentKind.PDF])
+    response = HttpResponse(pdf, content_type=CONTENT_TYPES[AttachmentKind.PDF])
     response["Content-Disposition"] = content_disposition_header(True, f"{stem} (bản ký số).pdf")
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from audit.services import record_event
+from documents import blobs
 from documents.dates import vn_today
 from documents.errors import ConcurrentUpdate, InvalidTransition, PermissionDenied, ValidationFailed
 from documents.events import DocumentEvent, publish_on_commit
@@ -113,6 +113,6 @@ def _check_signature_form(*, organization: Any, signer: Any, form: str, doc_type
 
 
 def _store_artifact(document: Document, kind: str, pdf: bytes) -> str:
-    digest = hashlib.sha256(pdf).hexdigest()
-    DocumentArtifact.objects.create(document=document, kind=kind, pdf=pdf, sha256=digest)
+    digest = blobs.put(pdf)  # the file first: a rollback leaves only an unreferenced file (documents.blobs)
+    DocumentArtifact.objects.create(document=document, kind=kind, sha256=digest)
     return digest

@@ -8,7 +8,6 @@ total, the row, the audit event.
 
 from __future__ import annotations
 
-import hashlib
 import io
 from typing import Any
 
@@ -16,6 +15,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from audit.services import record_event
+from documents import blobs
 from documents.attachments import CheckedFile, check_file, max_document_bytes, megabytes
 from documents.errors import InvalidTransition, ValidationFailed
 from documents.limits import check_comment
@@ -96,8 +96,7 @@ def _store(
         file_name=checked.file_name,
         kind=checked.kind,
         size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        data=data,
+        sha256=blobs.put(data),  # the file first: a rollback leaves only an unreferenced file (documents.blobs)
         uploaded_by=actor,
     )
     record_event(

@@ -12,7 +12,6 @@ receiving side only, through that delivery (documents.selectors.visibility_filte
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from audit.services import record_event
+from documents import blobs
 from documents.dates import vn_now
 from documents.errors import PermissionDenied, ValidationFailed
 from documents.events import DocumentEvent, publish_on_commit
@@ -239,9 +239,7 @@ def outside_arrival_create(
     received_at = received_at or vn_now()
     document = _document(sender, particulars, origin, received_at)
     if pdf is not None and not document.artifacts.filter(kind=ArtifactKind.ISSUED).exists():
-        DocumentArtifact.objects.create(
-            document=document, kind=ArtifactKind.ISSUED, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest()
-        )
+        DocumentArtifact.objects.create(document=document, kind=ArtifactKind.ISSUED, sha256=blobs.put(pdf))
     target = f"o:{receiver.pk}"
     delivery = Delivery.objects.filter(document=document, target=target).first()
     if delivery is not None:  # seen before: nothing new arrives
@@ -261,7 +259,7 @@ def outside_arrival_create(
     artifact = document.artifacts.filter(kind=ArtifactKind.ISSUED).first()
     if artifact is not None:
         for check in _arrival_pdf_checks:
-            check(delivery, bytes(artifact.pdf))
+            check(delivery, artifact.read())
     record_event(
         organization_id=receiver.pk,
         actor=actor,

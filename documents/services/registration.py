@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
 
+from documents import blobs
 from documents.dates import vn_now
 from documents.distribution import write_deliveries
 from documents.errors import ValidationFailed
@@ -75,8 +75,8 @@ def _store_attachment_copies(document: Document, attachment_pdfs: Mapping[int, b
     stored = []
     for attachment_id in sorted(attachment_pdfs):
         pdf = attachment_pdfs[attachment_id]
-        digest = hashlib.sha256(pdf).hexdigest()
-        AttachmentCopy.objects.create(attachment_id=attachment_id, pdf=pdf, sha256=digest)
+        digest = blobs.put(pdf)  # the file first: a rollback leaves only an unreferenced file (documents.blobs)
+        AttachmentCopy.objects.create(attachment_id=attachment_id, sha256=digest)
         stored.append({"attachment": attachment_id, "sha256": digest})
     return stored
 

@@ -108,13 +108,14 @@ def schedule_outside_emails(*, document: Document, actor: Any) -> int:
 
 def _issued_pdf(document_id: int) -> bytes | None:
     """The PDF recipients get: the issued one (numbered, sealed); the signer's one where no seal was applied."""
-    artifacts = dict(
-        DocumentArtifact.objects.filter(
+    artifacts = {
+        a.kind: a
+        for a in DocumentArtifact.objects.filter(
             document_id=document_id, kind__in=[ArtifactKind.ISSUED, ArtifactKind.SIGNED]
-        ).values_list("kind", "pdf")
-    )
-    pdf = artifacts.get(ArtifactKind.ISSUED) or artifacts.get(ArtifactKind.SIGNED)
-    return bytes(pdf) if pdf is not None else None
+        )
+    }
+    artifact = artifacts.get(ArtifactKind.ISSUED) or artifacts.get(ArtifactKind.SIGNED)
+    return artifact.read() if artifact is not None else None
 
 
 def _message(document: Document, *, to: str, pdf: bytes) -> EmailMessage:

@@ -118,7 +118,7 @@ def test_a_packet_written_by_hand_in_another_order_is_accepted_with_every_field(
         Urgency.THUONG_KHAN,
     )
     assert document.signer_title_lines == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
-    assert bytes(document.artifacts.get(kind="issued").pdf) == pdf
+    assert document.artifacts.get(kind="issued").read() == pdf
     # and the school answers 01 (arrived) to the Sở at once
     answer = OutboundPacket.objects.get(delivery=arrival, kind=PacketKind.STATUS)
     assert (answer.status_code, answer.to_organ) == ("01", SO_LONG_AN)

@@ -93,7 +93,7 @@ def test_a_plan_crosses_the_exchange_is_handled_there_and_the_sender_sees_each_s
     assert copy.signer_name == person("cangiuoc.pho").display_name
     assert copy.signer_title_lines == plan.signer_title_lines == ["KT. TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG"]
     assert copy.recipients.order_by("position").first().display_name == sent.recipient.printed_line
-    assert bytes(copy.artifacts.get(kind=ArtifactKind.ISSUED).pdf) == pdf
+    assert copy.artifacts.get(kind=ArtifactKind.ISSUED).read() == pdf
     assert (copy.status, copy.origin) == (Status.ISSUED, Origin.EXCHANGE)
 
     # when the school answered 01 on arrival, and the Phòng polls

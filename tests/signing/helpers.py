@@ -28,4 +28,4 @@ def issued_document(office: Office, **fields: Any) -> Document:
 
 
 def artifact(document: Document, kind: str = ArtifactKind.ISSUED) -> bytes:
-    return bytes(document.artifacts.get(kind=kind).pdf)
+    return document.artifacts.get(kind=kind).read()

@@ -61,7 +61,7 @@ def _archived(office: Office) -> Document:
 
 def _pdf(document: Document, kind: str) -> tuple[bytes, str]:
     artifact = DocumentArtifact.objects.get(document=document, kind=kind)
-    return bytes(artifact.pdf), artifact.sha256
+    return artifact.read(), artifact.sha256
 
 
 def test_the_archive_step_stores_a_b_lta_copy_that_outlives_the_certificates(

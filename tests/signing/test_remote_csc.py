@@ -58,7 +58,7 @@ def test_the_csc_service_signs_and_the_step_completes(csc_signer, office, client
     document.refresh_from_db()
     assert document.status == Status.SIGNED
     assert not open_tasks(process_of(document), ["sign"])
-    report = verify_pdf(bytes(document.artifacts.get(kind=ArtifactKind.SIGNED).pdf), trust_roots=load_trust_roots())
+    report = verify_pdf(document.artifacts.get(kind=ArtifactKind.SIGNED).read(), trust_roots=load_trust_roots())
     (signature,) = report.signatures
     assert signature.intact
     assert signature.valid

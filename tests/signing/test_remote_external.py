@@ -115,7 +115,7 @@ def test_the_tool_signs_and_the_issued_pdf_validates(live_server, tool, office, 
     assert not open_tasks(process_of(document), ["sign"])
     started.request.refresh_from_db()
     assert started.request.state == "completed"
-    signed = bytes(document.artifacts.get(kind=ArtifactKind.SIGNED).pdf)
+    signed = document.artifacts.get(kind=ArtifactKind.SIGNED).read()
     report = verify_pdf(signed, trust_roots=trust_roots)
     (signer,) = report.signatures
     assert signer.intact
@@ -129,7 +129,7 @@ def test_the_tool_signs_and_the_issued_pdf_validates(live_server, tool, office, 
         document=document_services.document_register(document=document, actor=office.clerk),
         actor=office.clerk,
     )
-    issued = bytes(document.artifacts.get(kind=ArtifactKind.ISSUED).pdf)
+    issued = document.artifacts.get(kind=ArtifactKind.ISSUED).read()
     report = verify_pdf(issued, trust_roots=trust_roots)
     assert report.verdict == Verdict.ISSUED, report.summary
     assert [s.modification_level for s in report.signatures] == ["FORM_FILLING", "NONE"]
@@ -281,7 +281,7 @@ def test_with_a_tsa_the_tools_signature_carries_a_timestamp(live_server, tool, o
 
     # then the server added the TSA's token over the signature before embedding it, as for the keys it holds
     assert answer["status"] == 200, answer
-    signed = bytes(Document.objects.get(pk=document.pk).artifacts.get(kind=ArtifactKind.SIGNED).pdf)
+    signed = Document.objects.get(pk=document.pk).artifacts.get(kind=ArtifactKind.SIGNED).read()
     (signer,) = verify_pdf(signed, trust_roots=[*trust_roots, tsa.root]).signatures
     assert signer.valid
     assert signer.intact

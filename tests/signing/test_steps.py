@@ -24,7 +24,7 @@ def test_with_keys_the_steps_sign_and_seal(office_keys: Office, trust_roots: lis
 
     assert document.status == Status.ISSUED
     issued = DocumentArtifact.objects.get(document=document, kind=ArtifactKind.ISSUED)
-    report = verify_pdf(bytes(issued.pdf), trust_roots=trust_roots)
+    report = verify_pdf(issued.read(), trust_roots=trust_roots)
     assert report.ok, report.summary
     assert [s.signer_name for s in report.signatures] == [office.head.full_name, office.organization.name]
 
