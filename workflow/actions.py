@@ -29,6 +29,7 @@ from documents.errors import (
     ValidationFailed,
 )
 from documents.limits import check_comment
+from documents.locks import locks_last
 from documents.models import Document, Status
 from documents.permissions import can_view
 from workflow import assignment
@@ -89,7 +90,7 @@ def start_process(*, document: Document, actor: Any) -> DocumentProcess:
 
 def create_document(*, actor: Any, **fields: Any) -> Document:
     """documents.services.document_create and start_process, in one transaction."""
-    with transaction.atomic():
+    with transaction.atomic(), locks_last():  # the audit event after the flow's rows
         document = services.document_create(actor=actor, **fields)
         start_process(document=document, actor=actor)
     return document
@@ -210,8 +211,11 @@ def perform(*, document: Document, actor: Any, action: str, comment: str = "", *
     task = _task_for(process=process, document=document, actor=actor, action=action)
     _prepare_pdf(document=document, actor=actor, action=action, params=params)
     try:
-        with DocumentFlow.lock(process.pk):
-            return _complete(task=task, document=document, actor=actor, action=action, comment=comment, params=params)
+        with DocumentFlow.lock(process.pk), locks_last():
+            updated = _complete(
+                task=task, document=document, actor=actor, action=action, comment=comment, params=params
+            )
+        return updated
     except FlowLockFailed as exc:
         raise ConcurrentUpdate() from exc
 
@@ -271,7 +275,11 @@ def _prepare_pdf(*, document: Document, actor: Any, action: str, params: dict[st
 def _complete(
     *, task: DocumentTask, document: Document, actor: Any, action: str, comment: str, params: dict[str, Any]
 ) -> Document:
-    """Inside the flow lock: re-read the task, take it, run the service, complete the task."""
+    """Inside the flow lock: re-read the task, take it, run the service, complete the task.
+
+    Runs inside `locks_last()` (perform): what the service hands to `documents.locks.last` — the number, the audit
+    event — is written after the task rows and the deadlines, as the last statements before commit.
+    """
     task.refresh_from_db()
     if task.status not in OPEN:
         raise ConcurrentUpdate("Việc này vừa được xử lý (có thể bởi người khác). Vui lòng tải lại trang.")
@@ -320,7 +328,7 @@ def _perform_on_process(
 ) -> Document:
     """recall / cancel: the service changes the document, then the process and its open tasks are cancelled."""
     try:
-        with DocumentFlow.lock(process.pk):
+        with DocumentFlow.lock(process.pk), locks_last():
             process.refresh_from_db()
             updated = _run_service(action=action, document=document, actor=actor, comment=comment, params=params)
             if process.status != PROCESS.CANCELED:
