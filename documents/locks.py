@@ -30,7 +30,9 @@ def lock_document(pk: int) -> Document:
     """Expects an open transaction. Returns the row, locked FOR UPDATE, as it is now."""
     set_lock_timeout()
     try:
-        return Document.objects.select_for_update(of=("self",)).select_related("organization", "doc_type").get(pk=pk)
+        # The current version comes with it: every step's audit event names it (documents.services._common._finish).
+        rows = Document.objects.select_for_update(of=("self",))
+        return rows.select_related("organization", "doc_type", "current_version").get(pk=pk)
     except Document.DoesNotExist as exc:
         raise NotFound("Không tìm thấy văn bản.") from exc
 
