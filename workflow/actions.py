@@ -80,9 +80,10 @@ def require_visible(*, document: Document, actor: Any) -> None:
 # --- starting ------------------------------------------------------------------------------------
 
 
-def start_process(*, document: Document, actor: Any) -> DocumentProcess:
-    """Start the flow for a new draft (idempotent): the drafter's "draft" task is created at once."""
-    existing = DocumentProcess.objects.filter(document_id=document.pk).first()
+def start_process(*, document: Document, actor: Any, new: bool = False) -> DocumentProcess:
+    """Start the flow for a new draft (idempotent): the drafter's "draft" task is created at once.
+    `new`: the document was made in this transaction, so it has no process yet (one statement fewer)."""
+    existing = None if new else DocumentProcess.objects.filter(document_id=document.pk).first()
     if existing is not None:
         return existing
     if document.drafter_id != getattr(actor, "pk", None):
@@ -94,7 +95,8 @@ def start_process(*, document: Document, actor: Any) -> DocumentProcess:
     try:
         with transaction.atomic():
             process = DocumentFlow.start.run(document=document)
-            sync_deadlines(document_ids=[document.pk])  # the draft step's deadline, with the step
+            # The draft step's deadline, with the step; a draft has no deliveries.
+            sync_deadlines(document_ids=[document.pk], deliveries=False)
             return process
     except IntegrityError as exc:  # started at the same moment by another request (one process per document)
         raise ConcurrentUpdate() from exc
@@ -104,7 +106,7 @@ def create_document(*, actor: Any, **fields: Any) -> Document:
     """documents.services.document_create and start_process, in one transaction."""
     with transaction.atomic(), locks_last():  # the audit event after the flow's rows
         document = services.document_create(actor=actor, **fields)
-        start_process(document=document, actor=actor)
+        start_process(document=document, actor=actor, new=True)
     return document
 
 
