@@ -3,7 +3,8 @@
 Counted on SQLite inside the test's transaction, so each atomic block shows as SAVEPOINT … RELEASE (on a server
 the outer one is BEGIN … COMMIT). A first document runs through every step before, so per-process caches (content
 types, the flow's nodes) are warm as in a running server. Without signing keys: no PDF is rendered or stored.
-What the statements are for: docs/workflow.md ("Statements per step").
+Most of each count is viewflow (task rows, one SAVEPOINT pair per gateway), the deadline rows and the
+audit/outbox tail; documents.locks and workflow.actions keep the rest to one read per row.
 """
 
 from __future__ import annotations
