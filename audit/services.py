@@ -34,11 +34,7 @@ def record_event(
     # Stored as JSON and read back later: hash exactly what the database will give back.
     clean_details = json.loads(canonical_json(details or {}))
     address = client_address if client_address is not None else current_client_address.get()
-    AuditChainHead.objects.bulk_create(
-        [AuditChainHead(organization_id=organization_id, last_sequence=0, last_hash=GENESIS_HASH)],
-        ignore_conflicts=True,
-    )
-    head = AuditChainHead.objects.select_for_update().get(organization_id=organization_id)
+    head = _locked_head(organization_id)
     sequence = head.last_sequence + 1
     created_at = timezone.now()
     actor_id = getattr(actor, "pk", None)
@@ -83,3 +79,18 @@ def record_event(
     head.last_hash = digest
     head.save(update_fields=["last_sequence", "last_hash"])
     return event
+
+
+def _locked_head(organization_id: int) -> AuditChainHead:
+    """The organization's chain head, locked FOR UPDATE until commit. Locked first, made only if missing: one
+    statement on every append but an organization's first (then `INSERT … ON CONFLICT DO NOTHING`, so two first
+    events cannot race on creating it, and the lock again)."""
+    heads = AuditChainHead.objects.select_for_update()
+    head = heads.filter(organization_id=organization_id).first()
+    if head is not None:
+        return head
+    AuditChainHead.objects.bulk_create(
+        [AuditChainHead(organization_id=organization_id, last_sequence=0, last_hash=GENESIS_HASH)],
+        ignore_conflicts=True,
+    )
+    return heads.get(organization_id=organization_id)

@@ -17,13 +17,16 @@ def allocate_number(*, organization_id: int, register: str, year: int) -> int:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("allocate_number must run inside the registering transaction.")
     set_lock_timeout()
-    # Make sure the row exists without racing on its creation, then lock it.
-    NumberCounter.objects.bulk_create(
-        [NumberCounter(organization_id=organization_id, register=register, year=year)], ignore_conflicts=True
-    )
-    counter = NumberCounter.objects.select_for_update().get(
+    # Lock the row; only the year's first registration makes it (without racing on its creation), then locks it.
+    counters = NumberCounter.objects.select_for_update().filter(
         organization_id=organization_id, register=register, year=year
     )
+    counter = counters.first()
+    if counter is None:
+        NumberCounter.objects.bulk_create(
+            [NumberCounter(organization_id=organization_id, register=register, year=year)], ignore_conflicts=True
+        )
+        counter = counters.get()
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return counter.last_number

@@ -29,11 +29,22 @@ from documents.errors import (
     ValidationFailed,
 )
 from documents.limits import check_comment
+from documents.locks import locks_last
 from documents.models import Document, Status
 from documents.permissions import can_view
 from workflow import assignment
 from workflow.deadlines import sync_deadlines
-from workflow.flows import APPROVE, HUMAN_STEPS, MOVING_STEPS, RETURN, SIGN, STEP_STATUS, DocumentFlow, node
+from workflow.flows import (
+    APPROVE,
+    HUMAN_STEPS,
+    MOVING_STEPS,
+    RETURN,
+    SIGN,
+    STEP_STATUS,
+    DocumentFlow,
+    moving_on_from,
+    node,
+)
 from workflow.models import DocumentProcess, DocumentTask
 
 logger = logging.getLogger(__name__)
@@ -51,6 +62,8 @@ ACTION_STEPS: dict[str, tuple[str, ...]] = {
     "consult": ("consult",),  # a consulted unit gives its opinion (comment required)
 }
 PROCESS_ACTIONS = ("recall", "cancel")
+# Steps that may render or sign a PDF before the flow lock is taken (_prepare_pdf).
+RENDERING_ACTIONS = ("sign", "issue", "archive")
 # Several steps in one click, each its own audited transition, in this order ("Cấp số và phát hành").
 COMPOUND_ACTIONS: dict[str, tuple[str, ...]] = {"register_issue": ("register", "issue")}
 ACTIONS = (*ACTION_STEPS, *PROCESS_ACTIONS)
@@ -67,9 +80,10 @@ def require_visible(*, document: Document, actor: Any) -> None:
 # --- starting ------------------------------------------------------------------------------------
 
 
-def start_process(*, document: Document, actor: Any) -> DocumentProcess:
-    """Start the flow for a new draft (idempotent): the drafter's "draft" task is created at once."""
-    existing = DocumentProcess.objects.filter(document_id=document.pk).first()
+def start_process(*, document: Document, actor: Any, new: bool = False) -> DocumentProcess:
+    """Start the flow for a new draft (idempotent): the drafter's "draft" task is created at once.
+    `new`: the document was made in this transaction, so it has no process yet (one statement fewer)."""
+    existing = None if new else DocumentProcess.objects.filter(document_id=document.pk).first()
     if existing is not None:
         return existing
     if document.drafter_id != getattr(actor, "pk", None):
@@ -81,7 +95,8 @@ def start_process(*, document: Document, actor: Any) -> DocumentProcess:
     try:
         with transaction.atomic():
             process = DocumentFlow.start.run(document=document)
-            sync_deadlines(document_ids=[document.pk])  # the draft step's deadline, with the step
+            # The draft step's deadline, with the step; a draft has no deliveries.
+            sync_deadlines(document_ids=[document.pk], deliveries=False)
             return process
     except IntegrityError as exc:  # started at the same moment by another request (one process per document)
         raise ConcurrentUpdate() from exc
@@ -89,9 +104,9 @@ def start_process(*, document: Document, actor: Any) -> DocumentProcess:
 
 def create_document(*, actor: Any, **fields: Any) -> Document:
     """documents.services.document_create and start_process, in one transaction."""
-    with transaction.atomic():
+    with transaction.atomic(), locks_last():  # the audit event after the flow's rows
         document = services.document_create(actor=actor, **fields)
-        start_process(document=document, actor=actor)
+        start_process(document=document, actor=actor, new=True)
     return document
 
 
@@ -201,17 +216,31 @@ def perform(*, document: Document, actor: Any, action: str, comment: str = "", *
     check_comment(value=comment)  # every interface's comment, before anything is locked or written
     check_comment(value=params.get("reason"), field="reason")
     if document.status == Status.DRAFT and action in ("submit", "cancel") and document.drafter_id == actor.pk:
-        start_process(document=document, actor=actor)  # documents made before the flow existed
-    process = process_of(document)
+        process = start_process(document=document, actor=actor)  # documents made before the flow existed
+    else:
+        process = process_of(document)
     if action in PROCESS_ACTIONS:
         return _perform_on_process(
             process=process, document=document, actor=actor, action=action, comment=comment, params=params
         )
-    task = _task_for(process=process, document=document, actor=actor, action=action)
-    _prepare_pdf(document=document, actor=actor, action=action, params=params)
+    task: DocumentTask | None = None
+    if action in RENDERING_ACTIONS:
+        # Who may take the step is asked before rendering (never render for someone refused); under the lock
+        # the task is read again. The other steps find their task under the lock only.
+        task = _task_for(process=process, document=document, actor=actor, action=action)
+        _prepare_pdf(document=document, actor=actor, action=action, params=params)
     try:
-        with DocumentFlow.lock(process.pk):
-            return _complete(task=task, document=document, actor=actor, action=action, comment=comment, params=params)
+        with DocumentFlow.lock(process.pk), locks_last():
+            updated = _complete(
+                task=task,
+                process=process,
+                document=document,
+                actor=actor,
+                action=action,
+                comment=comment,
+                params=params,
+            )
+        return updated
     except FlowLockFailed as exc:
         raise ConcurrentUpdate() from exc
 
@@ -269,17 +298,38 @@ def _prepare_pdf(*, document: Document, actor: Any, action: str, params: dict[st
 
 
 def _complete(
-    *, task: DocumentTask, document: Document, actor: Any, action: str, comment: str, params: dict[str, Any]
+    *,
+    task: DocumentTask | None,
+    process: DocumentProcess,
+    document: Document,
+    actor: Any,
+    action: str,
+    comment: str,
+    params: dict[str, Any],
 ) -> Document:
-    """Inside the flow lock: re-read the task, take it, run the service, complete the task."""
-    task.refresh_from_db()
-    if task.status not in OPEN:
-        raise ConcurrentUpdate("Việc này vừa được xử lý (có thể bởi người khác). Vui lòng tải lại trang.")
-    if not may_take(task=task, actor=actor, document=document):
-        raise ConcurrentUpdate("Việc này vừa được người khác nhận xử lý.")
+    """Inside the flow lock: re-read the task, take it, run the service, complete the task.
+
+    Runs inside `locks_last()` (perform): what the service hands to `documents.locks.last` — the number, the audit
+    event — is written after the task rows and the deadlines, as the last statements before commit.
+    """
+    if task is None:
+        task = _task_for(process=process, document=document, actor=actor, action=action)
+    else:
+        seen = (task.status, task.owner_id)
+        task.refresh_from_db()
+        if task.status not in OPEN:
+            raise ConcurrentUpdate("Việc này vừa được xử lý (có thể bởi người khác). Vui lòng tải lại trang.")
+        # _task_for checked may_take on the task as it was: ask again only if someone took it meanwhile.
+        if (task.status, task.owner_id) != seen and not may_take(task=task, actor=actor, document=document):
+            raise ConcurrentUpdate("Việc này vừa được người khác nhận xử lý.")
+    # The process as it is under the lock, given to viewflow (which would read it twice through task.process).
+    process.refresh_from_db()
+    task.process = process
     activation = task.flow_task.activation_class(task)
     if task.status == STATUS.NEW:
-        activation.assign(actor)
+        # Taken and done in one write: viewflow's assign() saves the task, and execute() saves it again as done.
+        task.owner = actor
+        task.status = STATUS.ASSIGNED
     activation.start(None)
     step = task.flow_task.name
     consult_units = params.pop("consult_units", None)
@@ -296,8 +346,10 @@ def _complete(
         logger.error("Flow step %s completed but document %s stayed %s", step, updated.pk, updated.status)
         raise InvalidTransition("Quy trình và trạng thái văn bản không khớp.", details={"step": step})
     task.data = {**(task.data or {}), "outcome": OUTCOMES.get(action, action), "comment": comment.strip()}
-    activation.execute()
-    sync_deadlines(document_ids=[document.pk])  # this step's row closed, the next steps' opened, in one transaction
+    with moving_on_from(updated, task):
+        activation.execute()
+    # This step's row closed, the next steps' opened, in one transaction; only "issue" writes deliveries.
+    sync_deadlines(document_ids=[document.pk], deliveries=step == "issue")
     return updated
 
 
@@ -320,7 +372,7 @@ def _perform_on_process(
 ) -> Document:
     """recall / cancel: the service changes the document, then the process and its open tasks are cancelled."""
     try:
-        with DocumentFlow.lock(process.pk):
+        with DocumentFlow.lock(process.pk), locks_last():
             process.refresh_from_db()
             updated = _run_service(action=action, document=document, actor=actor, comment=comment, params=params)
             if process.status != PROCESS.CANCELED:

@@ -230,17 +230,23 @@ def _scoped(queryset: QuerySet, document_ids: Iterable[int] | None, field: str) 
     return queryset if document_ids is None else queryset.filter(**{f"{field}__in": list(document_ids)})
 
 
-def sync_deadlines(*, document_ids: Iterable[int] | None = None, now: dt.datetime | None = None) -> int:
+def sync_deadlines(
+    *, document_ids: Iterable[int] | None = None, now: dt.datetime | None = None, deliveries: bool = True
+) -> int:
     """Give every open human step its deadline row, close the rows of steps that are over, and recompute a
     handling step that was reassigned. Idempotent and safe to run concurrently (unique rows, conflicts
     ignored). `document_ids` limits it to some documents (after one of their steps); None sweeps everything.
-    Returns the rows added."""
+    `deliveries=False` looks at the flow's tasks only: a flow step that wrote no delivery (all but "issue")
+    saves the seven statements of the receiving side. Returns the rows added."""
     now = now or timezone.now()
     ids = list(document_ids) if document_ids is not None else None
     computer = _Computer()
-    added = _open_task_rows(ids, computer) + _open_delivery_rows(ids, computer)
-    _close_finished(ids, now)
-    _refresh_reassigned(ids, computer)
+    added = _open_task_rows(ids, computer)
+    if deliveries:
+        added += _open_delivery_rows(ids, computer)
+    _close_finished(ids, now, deliveries=deliveries)
+    if deliveries:
+        _refresh_reassigned(ids, computer)
     return added
 
 
@@ -297,10 +303,10 @@ def _open_delivery_rows(document_ids: list[int] | None, computer: _Computer) -> 
     return len(rows)
 
 
-def _close_finished(document_ids: list[int] | None, now: dt.datetime) -> None:
+def _close_finished(document_ids: list[int] | None, now: dt.datetime, *, deliveries: bool = True) -> None:
     open_rows = _scoped(StepDeadline.objects.filter(closed_at__isnull=True), document_ids, "document_id")
     open_rows.filter(task__isnull=False).exclude(task__status__in=OPEN_TASK).update(closed_at=now)
-    for step, statuses in DELIVERY_STEPS.items():
+    for step, statuses in DELIVERY_STEPS.items() if deliveries else ():
         open_rows.filter(step=step, delivery__isnull=False).exclude(delivery__status__in=statuses).update(closed_at=now)
 
 

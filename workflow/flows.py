@@ -13,6 +13,9 @@ fails with a 409: the FSM wins.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.shortcuts import redirect
@@ -39,12 +42,45 @@ def task_page(request: Any, process_pk: int, task_pk: int, **kwargs: Any) -> Any
     return redirect("workflow:task", task_pk=task_pk)
 
 
+# The step just done, while the flow moves on from it (workflow.actions._complete): the document as its service
+# left it, and the task that was completed.
+_step: ContextVar[tuple[Document, Any] | None] = ContextVar("workflow_step", default=None)
+
+
+@contextmanager
+def moving_on_from(document: Document, task: Any) -> Iterator[None]:
+    """While the flow runs the nodes after a step, its gateways and assignments read `document` (saved by the
+    service a moment ago, under the flow lock) and the completed task's outcome instead of reading them again
+    for each node."""
+    token = _step.set((document, task))
+    try:
+        yield
+    finally:
+        _step.reset(token)
+
+
 def _current_document(activation: Any) -> Document:
+    step = _step.get()
+    if step is not None and step[0].pk == activation.process.document_id:
+        return step[0]
     # Re-read: the service that just ran changed the row after the process instance was loaded.
     return Document.objects.select_related("signer", "reviewer", "drafter").get(pk=activation.process.document_id)
 
 
+# The gateways that read an outcome, and the human nodes that lead straight into them.
+_DECIDES: dict[str, tuple[str, ...]] = {
+    "unit_reviewed": ("unit_review",),
+    "reviewed": ("review",),
+    "signed": ("sign", "sign_kt"),
+}
+
+
 def _previous_outcome(activation: Any) -> str:
+    step = _step.get()
+    if step is not None and step[1].flow_task.name in _DECIDES.get(activation.flow_task.name, ()):
+        # The gateway right after the human step being completed: its only way in is from that step's node, so
+        # the previous task is the one just done.
+        return (step[1].data or {}).get("outcome", "")
     previous = activation.task.previous.order_by("-pk").first()
     return (previous.data or {}).get("outcome", "") if previous else ""
 

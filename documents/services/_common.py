@@ -12,6 +12,7 @@ from documents import blobs
 from documents.dates import vn_today
 from documents.errors import ConcurrentUpdate, InvalidTransition, PermissionDenied, ValidationFailed
 from documents.events import DocumentEvent, publish_on_commit
+from documents.locks import last
 from documents.models import Confidentiality, Document, DocumentArtifact, Urgency
 from organizations.models import SignatureForm
 from organizations.selectors import may_be_signer, may_review, signature_form_refusal
@@ -40,27 +41,38 @@ def _save(document: Document, fields: Iterable[str]) -> None:
 def _finish(
     document: Document, *, actor: Any, action: str, event: str, from_state: str, details: dict[str, Any] | None = None
 ) -> Document:
-    """Audit event in this transaction, domain event after it commits."""
-    record_event(
-        organization_id=document.organization_id,
-        actor=actor,
-        action=action,
-        obj=document,
-        from_state=from_state,
-        to_state=document.status,
-        details={"version": document.current_version.number if document.current_version else None, **(details or {})},
-    )
-    publish_on_commit(
-        DocumentEvent(
-            name=event,
-            document_id=document.pk,
-            organization_id=document.organization_id,
-            actor_id=getattr(actor, "pk", None),
-            from_state=from_state,
-            to_state=document.status,
-            data=details or {},
+    """Audit event in this transaction, domain event after it commits.
+
+    Both are handed to `documents.locks.last`: around a flow step they are written after the flow's own rows, so
+    the audit chain head (locked by `record_event`) is held only by the last statements before commit. The
+    outbox row goes first: it needs no lock, the chain head does.
+    """
+    version = document.current_version.number if document.current_version else None
+    to_state = document.status
+
+    def tail() -> None:
+        publish_on_commit(
+            DocumentEvent(
+                name=event,
+                document_id=document.pk,
+                organization_id=document.organization_id,
+                actor_id=getattr(actor, "pk", None),
+                from_state=from_state,
+                to_state=to_state,
+                data=details or {},
+            )
         )
-    )
+        record_event(
+            organization_id=document.organization_id,
+            actor=actor,
+            action=action,
+            obj=document,
+            from_state=from_state,
+            to_state=to_state,
+            details={"version": version, **(details or {})},
+        )
+
+    last(tail)
     return document
 
 

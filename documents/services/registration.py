@@ -11,7 +11,7 @@ from documents import blobs
 from documents.dates import vn_now
 from documents.distribution import write_deliveries
 from documents.errors import ValidationFailed
-from documents.locks import lock_document
+from documents.locks import deferring, last, lock_document
 from documents.models import ArtifactKind, Attachment, AttachmentCopy, AttachmentKind, Document
 from documents.numbering import allocate_number, format_code
 from documents.reporting import on_issue as reporting_on_issue
@@ -30,7 +30,12 @@ def _require_clerk(document: Document, actor: Any) -> None:
 
 @transaction.atomic
 def document_register(*, document: Document, actor: Any) -> Document:
-    """The clerk gives the number and date. The counter is locked last and held only until commit."""
+    """The clerk gives the number and date. The counter is locked last and held only until commit.
+
+    The number, the fields that show it and the audit event are the tail handed to `documents.locks.last`:
+    on its own the service runs it at its end; inside a flow step (workflow.actions) it runs after the flow's
+    task rows and deadlines, so in both paths nothing but that tail follows the counter's lock.
+    """
     document = lock_document(document.pk)
     _require_clerk(document, actor)
     from_state = _transition(document, "register_number")
@@ -40,25 +45,39 @@ def document_register(*, document: Document, actor: Any) -> Document:
     document.number_year = now.year
     document.issue_date = now.date()
     document.registered_at = now
-    # Taken last: the counter row stays locked only for the few statements before commit.
-    document.number = allocate_number(
-        organization_id=document.organization_id, register=document.register, year=now.year
-    )
-    document.code = format_code(document, document.number)
-    _save(document, ["number_year", "issue_date", "registered_at", "number", "code"])
-    return _finish(
-        document,
-        actor=actor,
-        action="document.register",
-        event="document_registered",
-        from_state=from_state,
-        details={
-            "number": document.number,
-            "code": document.code,
-            "register": document.register,
-            "issue_date": document.issue_date.isoformat(),
-        },
-    )
+    dated = ["number_year", "issue_date", "registered_at"]
+    # Read now what the tail needs (a unit's abbreviation for the code, the version for the audit), not under the lock.
+    format_code(document, None)
+    _ = document.current_version
+    deferred = deferring()
+    if deferred:
+        # The flow reads the document between now and the tail: its new state is saved now, the number later.
+        _save(document, dated)
+
+    def tail() -> None:
+        document.number = allocate_number(
+            organization_id=document.organization_id, register=document.register, year=now.year
+        )
+        document.code = format_code(document, document.number)
+        # One UPDATE either way: only the two fields when the rest was saved before the flow ran. A save, not a
+        # QuerySet.update: the search entry follows the code (search.indexing, post_save).
+        _save(document, ["number", "code"] if deferred else [*dated, "number", "code"])
+        _finish(
+            document,
+            actor=actor,
+            action="document.register",
+            event="document_registered",
+            from_state=from_state,
+            details={
+                "number": document.number,
+                "code": document.code,
+                "register": document.register,
+                "issue_date": document.issue_date.isoformat(),
+            },
+        )
+
+    last(tail)
+    return document
 
 
 def _store_attachment_copies(document: Document, attachment_pdfs: Mapping[int, bytes]) -> list[dict[str, Any]]:
