@@ -26,10 +26,11 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.own_database import drop_database, recreate_database  # noqa: E402 - after the path
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 OFFICES = 4
@@ -44,30 +45,6 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="server processes, one run each")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     return parser.parse_args()
-
-
-def recreate_database() -> str:
-    import psycopg
-
-    url = urlparse(os.environ.get("DATABASE_URL", ""))
-    if url.scheme not in ("postgres", "postgresql"):
-        sys.exit("DATABASE_URL=postgres://…/vanban_bench_http is required")
-    name = url.path.lstrip("/")
-    admin = url._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return admin
-
-
-def drop_database(admin: str) -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    name = urlparse(os.environ["DATABASE_URL"]).path.lstrip("/")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def set_up_offices() -> list[dict[str, Any]]:

@@ -22,9 +22,10 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.own_database import drop_database, recreate_database
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 # status → share of the documents (~10.4 tasks a document with today's flow: ~1M tasks for 100k documents)
@@ -51,30 +52,6 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--approvals", type=int, default=400)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     return parser.parse_args()
-
-
-def recreate_database() -> str:
-    import psycopg
-
-    url = urlparse(os.environ.get("DATABASE_URL", ""))
-    if url.scheme not in ("postgres", "postgresql"):
-        sys.exit("DATABASE_URL=postgres://…/vanban_bench is required")
-    name = url.path.lstrip("/")
-    admin = url._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return admin
-
-
-def drop_database(admin: str) -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    name = urlparse(os.environ["DATABASE_URL"]).path.lstrip("/")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 class Directory:
