@@ -19,9 +19,10 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.own_database import recreate_database
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 # Words of administrative writing (Nghị định 30/2020 documents of an education office), most common first: sampled
@@ -61,19 +62,6 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--orgs", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=30)
     return parser.parse_args()
-
-
-def recreate_database() -> None:
-    import psycopg
-
-    url = urlparse(os.environ.get("DATABASE_URL", ""))
-    if url.scheme not in ("postgres", "postgresql"):
-        sys.exit("Set DATABASE_URL=postgres://…/vanban_bench_search")
-    name = url.path.lstrip("/")
-    admin = url._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def main() -> None:

@@ -92,11 +92,33 @@ def _write_keys(folder: Path) -> None:
         (folder / f"{label}.pem").write_bytes(pem_bytes)
 
 
+def pki_config(url: str, *, prefix: str) -> tuple[object, dt.datetime]:
+    """The test PKI's Certomancer configuration with its services at `url`, its keys in a new folder, and its
+    dates around now: a CA from two years ago, signers valid a year back and two ahead, one revoked yesterday."""
+    from certomancer.registry import CertomancerConfig
+
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    _write_keys(folder)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    day = dt.timedelta(days=1)
+    text = Template(CONFIG.read_text(encoding="utf-8")).substitute(
+        url=url,
+        keydir=str(folder),
+        ca_from=_iso(now - 730 * day),
+        ca_to=_iso(now + 50 * 365 * day),
+        tsa_to=_iso(now + 30 * 365 * day),
+        tsa_short_to=_iso(now + 100 * day),
+        signer_from=_iso(now - 365 * day),
+        signer_to=_iso(now + 730 * day),
+        revoked_since=_iso(now - day),
+    )
+    return CertomancerConfig.from_yaml(text, key_search_dir=str(folder)), now
+
+
 @cache
 def running_pki() -> TestPki:
     """Start the Animator once per process; the thread is a daemon and ends with the test run."""
     from certomancer.integrations.animator import Animator, AnimatorArchStore
-    from certomancer.registry import CertomancerConfig
     from werkzeug.serving import WSGIRequestHandler, make_server
 
     class QuietHandler(WSGIRequestHandler):
@@ -110,22 +132,7 @@ def running_pki() -> TestPki:
 
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     url = f"http://127.0.0.1:{server.server_port}"
-    folder = Path(tempfile.mkdtemp(prefix="vanban-pki-"))
-    _write_keys(folder)
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    day = dt.timedelta(days=1)
-    config_text = Template(CONFIG.read_text(encoding="utf-8")).substitute(
-        url=url,
-        keydir=str(folder),
-        ca_from=_iso(now - 730 * day),
-        ca_to=_iso(now + 50 * 365 * day),
-        tsa_to=_iso(now + 30 * 365 * day),
-        tsa_short_to=_iso(now + 100 * day),
-        signer_from=_iso(now - 365 * day),
-        signer_to=_iso(now + 730 * day),
-        revoked_since=_iso(now - day),
-    )
-    config = CertomancerConfig.from_yaml(config_text, key_search_dir=str(folder))
+    config, now = pki_config(url, prefix="vanban-pki-")
     arch = config.get_pki_arch(ARCH)
     app_holder["app"] = Animator(AnimatorArchStore(config.pki_archs), with_web_ui=False)
     threading.Thread(target=server.serve_forever, name="certomancer-animator", daemon=True).start()

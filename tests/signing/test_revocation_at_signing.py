@@ -10,10 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import socket
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from string import Template
 
 import pytest
 from django.core.cache import cache
@@ -31,7 +29,7 @@ from signing.models import Backend, SignatureRequest
 from signing.revocation import CertificateRevoked, RevocationUnavailable, check_revocation
 from signing.revocation import Status as Revocation
 from tests.factories import Office, advance_routed, make_draft
-from tests.pki import ARCH, CONFIG, PASSPHRASE, TestPki, _iso, _write_keys
+from tests.pki import ARCH, PASSPHRASE, TestPki, pki_config
 from tests.pki.fixtures import pki  # noqa: F401 - fixture
 from tests.signing.credentials_helpers import register
 from workflow import signature_requests
@@ -52,25 +50,9 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def down_pki() -> TestPki:
     """The test PKI's configuration with every URL (OCSP, CRL) at a local port where no server runs."""
-    from certomancer.registry import CertomancerConfig
-
     url = f"http://127.0.0.1:{_free_port()}"
-    folder = Path(tempfile.mkdtemp(prefix="vanban-pki-down-"))
-    _write_keys(folder)
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    day = dt.timedelta(days=1)
-    text = Template(CONFIG.read_text(encoding="utf-8")).substitute(
-        url=url,
-        keydir=str(folder),
-        ca_from=_iso(now - 730 * day),
-        ca_to=_iso(now + 50 * 365 * day),
-        tsa_to=_iso(now + 30 * 365 * day),
-        tsa_short_to=_iso(now + 100 * day),
-        signer_from=_iso(now - 365 * day),
-        signer_to=_iso(now + 730 * day),
-        revoked_since=_iso(now - day),
-    )
-    arch = CertomancerConfig.from_yaml(text, key_search_dir=str(folder)).get_pki_arch(ARCH)
+    config, now = pki_config(url, prefix="vanban-pki-down-")
+    arch = config.get_pki_arch(ARCH)
     return TestPki(arch=arch, url=url, now=now)
 
 
