@@ -346,7 +346,7 @@ def _complete(
         logger.error("Flow step %s completed but document %s stayed %s", step, updated.pk, updated.status)
         raise InvalidTransition("Quy trình và trạng thái văn bản không khớp.", details={"step": step})
     task.data = {**(task.data or {}), "outcome": OUTCOMES.get(action, action), "comment": comment.strip()}
-    with moving_on_from(updated, task):
+    with moving_on_from(updated):
         activation.execute()
     # This step's row closed, the next steps' opened, in one transaction; only "issue" writes deliveries.
     sync_deadlines(document_ids=[document.pk], deliveries=step == "issue")

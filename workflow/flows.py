@@ -19,12 +19,14 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.shortcuts import redirect
+from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.exceptions import FlowRuntimeError
-from viewflow.workflow.nodes import SplitActivation
+from viewflow.workflow.nodes import IfActivation, SplitActivation, ViewActivation
+from viewflow.workflow.status import STATUS
 from viewflow.workflow.token import Token
 
 from documents.models import Document
@@ -42,51 +44,146 @@ def task_page(request: Any, process_pk: int, task_pk: int, **kwargs: Any) -> Any
     return redirect("workflow:task", task_pk=task_pk)
 
 
-# The step just done, while the flow moves on from it (workflow.actions._complete): the document as its service
-# left it, and the task that was completed.
-_step: ContextVar[tuple[Document, Any] | None] = ContextVar("workflow_step", default=None)
+class _Step:
+    """The step just done, while the flow moves on from it (workflow.actions._complete): the document as its
+    service left it, and the tasks the nodes after it open, written together when the flow stops moving."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.tasks: list[DocumentTask] = []  # unsaved, in the order the nodes were reached
+        self.links: list[tuple[DocumentTask, DocumentTask]] = []  # (task, the task before it)
+
+    def write(self) -> None:
+        """Two statements for every task the step opened: one INSERT of the tasks (primary keys come back, in
+        order), one of their links — viewflow writes two per task and node, one after the other."""
+        if self.tasks:
+            DocumentTask.objects.bulk_create(self.tasks)
+        if self.links:
+            link = DocumentTask.previous.through
+            link.objects.bulk_create(
+                [link(from_task_id=task.pk, to_task_id=before.pk) for task, before in self.links], ignore_conflicts=True
+            )
+        self.tasks, self.links = [], []
+
+
+_step: ContextVar[_Step | None] = ContextVar("workflow_step", default=None)
 
 
 @contextmanager
-def moving_on_from(document: Document, task: Any) -> Iterator[None]:
+def moving_on_from(document: Document) -> Iterator[None]:
     """While the flow runs the nodes after a step, its gateways and assignments read `document` (saved by the
-    service a moment ago, under the flow lock) and the completed task's outcome instead of reading them again
-    for each node."""
-    token = _step.set((document, task))
+    service a moment ago, under the flow lock) instead of reading it again for each node, and the tasks they
+    open are written together at the end (nothing reads them before: the flow lock is held)."""
+    step = _Step(document)
+    token = _step.set(step)
     try:
         yield
+        step.write()
     finally:
         _step.reset(token)
 
 
+def _write(task: Any, before: Any) -> None:
+    """Save a new task and its link to the task before it: at once, or with the step's others (moving_on_from)."""
+    step = _step.get()
+    if step is None:
+        task.save()
+        task.previous.add(before)
+        return
+    step.tasks.append(task)
+    step.links.append((task, before))
+
+
+def _flush() -> None:
+    """A node that saves its own task (a split, a join) needs the tasks before it written first."""
+    step = _step.get()
+    if step is not None:
+        step.write()
+
+
 def _current_document(activation: Any) -> Document:
     step = _step.get()
-    if step is not None and step[0].pk == activation.process.document_id:
-        return step[0]
+    if step is not None and step.document.pk == activation.process.document_id:
+        return step.document
     # Re-read: the service that just ran changed the row after the process instance was loaded.
     return Document.objects.select_related("signer", "reviewer", "drafter").get(pk=activation.process.document_id)
 
 
-# The gateways that read an outcome, and the human nodes that lead straight into them.
-_DECIDES: dict[str, tuple[str, ...]] = {
-    "unit_reviewed": ("unit_review",),
-    "reviewed": ("review",),
-    "signed": ("sign", "sign_kt"),
-}
+def _new_task(flow_task: Any, prev_activation: Any, token: Any, data: Any, seed: Any) -> Any:
+    task = flow_task.flow_class.task_class(process=prev_activation.process, flow_task=flow_task, token=token)
+    task.flow_task_type = flow_task.task_type  # Task.save() would set it; bulk_create does not call save()
+    task.data = data if data is not None else {}
+    task.seed = seed
+    return task
+
+
+class _Pending:
+    """viewflow keeps activations in sets, hashed by their task's primary key: one not written yet has none."""
+
+    task: Any
+
+    def __hash__(self) -> int:
+        return hash(self.task) if self.task.pk is not None else id(self.task)
+
+
+class StepActivation(_Pending, ViewActivation):
+    """A human step, opened as viewflow's View opens it (assigned to its owner when the node names one), its
+    row written with the step's others (_write)."""
+
+    @classmethod
+    def create(cls, flow_task: Any, prev_activation: Any, token: Any, data: Any = None, seed: Any = None) -> Any:
+        activation = cls(_new_task(flow_task, prev_activation, token, data, seed))
+        task = activation.task
+        owner_permission = flow_task.calc_owner_permission(activation)
+        if owner_permission:
+            task.owner_permission = owner_permission
+            task.owner_permission_obj = flow_task.calc_owner_permission_obj(activation)
+        owner = flow_task.calc_owner(activation)
+        if owner:
+            task.owner, task.status = owner, STATUS.ASSIGNED
+        _write(task, prev_activation.task)
+        if flow_task._on_create is not None:
+            flow_task._on_create(activation)
+        return activation
+
+
+class Step(flow.View):
+    activation_class = StepActivation
+
+
+class DecideActivation(_Pending, IfActivation):
+    """An exclusive gateway decided as it is created: its row is written once, already done (viewflow inserts it,
+    then updates it twice inside a savepoint). The condition only reads (the document, the task before)."""
+
+    previous_task: Any = None
+
+    @classmethod
+    def create(cls, flow_task: Any, prev_activation: Any, token: Any, data: Any = None, seed: Any = None) -> Any:
+        activation = cls(_new_task(flow_task, prev_activation, token, data, seed))
+        activation.previous_task = prev_activation.task
+        activation._condition_result = flow_task._condition(activation)
+        activation.task.status = STATUS.DONE
+        activation.task.finished = now()
+        _write(activation.task, prev_activation.task)
+        return activation
+
+
+class Decide(flow.If):
+    activation_class = DecideActivation
 
 
 def _previous_outcome(activation: Any) -> str:
-    step = _step.get()
-    if step is not None and step[1].flow_task.name in _DECIDES.get(activation.flow_task.name, ()):
-        # The gateway right after the human step being completed: its only way in is from that step's node, so
-        # the previous task is the one just done.
-        return (step[1].data or {}).get("outcome", "")
-    previous = activation.task.previous.order_by("-pk").first()
-    return (previous.data or {}).get("outcome", "") if previous else ""
+    previous = activation.previous_task  # the human step the gateway follows (DecideActivation)
+    return (previous.data or {}).get("outcome", "")
 
 
 class ConsultSplitActivation(SplitActivation):
     """One parallel "consult" task per unit listed in process.data["consult_units"] (seed = the unit)."""
+
+    @classmethod
+    def create(cls, flow_task: Any, prev_activation: Any, token: Any, data: Any = None, seed: Any = None) -> Any:
+        _flush()  # the split saves its row as it goes: the gateway before it must exist
+        return super().create(flow_task, prev_activation, token, data=data, seed=seed)
 
     @Activation.status.super()
     def activate(self) -> None:
@@ -131,52 +228,46 @@ class DocumentFlow(flow.Flow):
     start = flow.StartHandle(this.start_document).Annotation(title=_("Tạo dự thảo")).Next(this.draft)
 
     draft = (
-        flow.View(task_page)
-        .Annotation(title=_("Soạn thảo, trình duyệt"))
-        .Assign(this.drafter_of)
-        .Next(this.review_levels)
+        Step(task_page).Annotation(title=_("Soạn thảo, trình duyệt")).Assign(this.drafter_of).Next(this.review_levels)
     )
 
     # A second review level where the organization wants one: the unit lead, then the deputy.
     review_levels = (
-        flow.If(this.has_unit_review).Annotation(title=_("Duyệt hai cấp?")).Then(this.unit_review).Else(this.review)
+        Decide(this.has_unit_review).Annotation(title=_("Duyệt hai cấp?")).Then(this.unit_review).Else(this.review)
     )
     unit_review = (
-        flow.View(task_page)
-        .Annotation(title=_("Duyệt cấp đơn vị"))
-        .Assign(this.unit_reviewer_of)
-        .Next(this.unit_reviewed)
+        Step(task_page).Annotation(title=_("Duyệt cấp đơn vị")).Assign(this.unit_reviewer_of).Next(this.unit_reviewed)
     )
     unit_reviewed = (
-        flow.If(this.was_approved).Annotation(title=_("Đơn vị duyệt hay trả lại?")).Then(this.review).Else(this.draft)
+        Decide(this.was_approved).Annotation(title=_("Đơn vị duyệt hay trả lại?")).Then(this.review).Else(this.draft)
     )
 
-    review = flow.View(task_page).Annotation(title=_("Duyệt nội dung")).Assign(this.reviewer_of).Next(this.reviewed)
+    review = Step(task_page).Annotation(title=_("Duyệt nội dung")).Assign(this.reviewer_of).Next(this.reviewed)
     reviewed = (
-        flow.If(this.was_approved).Annotation(title=_("Duyệt hay trả lại?")).Then(this.consulting).Else(this.draft)
+        Decide(this.was_approved).Annotation(title=_("Duyệt hay trả lại?")).Then(this.consulting).Else(this.draft)
     )
 
     # Optional parallel consultation of other units before the signature (xin ý kiến).
     consulting = (
-        flow.If(this.has_consult_units)
+        Decide(this.has_consult_units)
         .Annotation(title=_("Xin ý kiến?"))
         .Then(this.consult_split)
         .Else(this.signer_is_head)
     )
     consult_split = ConsultSplit(this.consult).Annotation(title=_("Gửi xin ý kiến"))
-    consult = flow.View(task_page).Annotation(title=_("Cho ý kiến")).Next(this.consult_join)
+    consult = Step(task_page).Annotation(title=_("Cho ý kiến")).Next(this.consult_join)
     consult_join = flow.Join().Annotation(title=_("Tổng hợp ý kiến")).Next(this.signer_is_head)
 
     signer_is_head = (
-        flow.If(this.head_signs).Annotation(title=_("Người đứng đầu ký?")).Then(this.sign).Else(this.sign_kt)
+        Decide(this.head_signs).Annotation(title=_("Người đứng đầu ký?")).Then(this.sign).Else(this.sign_kt)
     )
-    sign = flow.View(task_page).Annotation(title=_("Ký ban hành")).Assign(this.signer_of).Next(this.signed)
-    sign_kt = flow.View(task_page).Annotation(title=_("Ký thay (KT.)")).Assign(this.signer_of).Next(this.signed)
-    signed = flow.If(this.was_signed).Annotation(title=_("Ký hay trả lại?")).Then(this.register).Else(this.draft)
+    sign = Step(task_page).Annotation(title=_("Ký ban hành")).Assign(this.signer_of).Next(this.signed)
+    sign_kt = Step(task_page).Annotation(title=_("Ký thay (KT.)")).Assign(this.signer_of).Next(this.signed)
+    signed = Decide(this.was_signed).Annotation(title=_("Ký hay trả lại?")).Then(this.register).Else(this.draft)
 
-    register = flow.View(task_page).Annotation(title=_("Cấp số, ngày")).Next(this.issue)
-    issue = flow.View(task_page).Annotation(title=_("Phát hành")).Next(this.archive)
-    archive = flow.View(task_page).Annotation(title=_("Lưu hồ sơ")).Next(this.end)
+    register = Step(task_page).Annotation(title=_("Cấp số, ngày")).Next(this.issue)
+    issue = Step(task_page).Annotation(title=_("Phát hành")).Next(this.archive)
+    archive = Step(task_page).Annotation(title=_("Lưu hồ sơ")).Next(this.end)
 
     end = flow.End().Annotation(title=_("Hoàn thành"))
 
