@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from core.shared_cache import forget_on_change, read_through
 from organizations.models import CalendarDay, WeeklyRestDay
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -35,6 +37,17 @@ class WorkingTime:
 
     hours: float = 0
     days: int = 0
+
+
+CALENDAR_KEY = "organizations:working-days:1"
+
+
+def _read_days() -> dict[str, Any]:
+    rest = frozenset(WeeklyRestDay.objects.values_list("weekday", flat=True)) or DEFAULT_REST_WEEKDAYS
+    return {"rest_weekdays": rest, "exceptions": dict(CalendarDay.objects.values_list("date", "is_working_day"))}
+
+
+forget_on_change(CALENDAR_KEY, WeeklyRestDay, CalendarDay)
 
 
 def office_hours() -> tuple[dt.time, dt.time]:
@@ -67,9 +80,13 @@ class WorkingCalendar:
 
     @classmethod
     def load(cls) -> WorkingCalendar:
-        rest = frozenset(WeeklyRestDay.objects.values_list("weekday", flat=True)) or DEFAULT_REST_WEEKDAYS
-        exceptions = dict(CalendarDay.objects.values_list("date", "is_working_day"))
-        return cls(rest_weekdays=rest, exceptions=exceptions)
+        return cls(**_read_days())
+
+    @classmethod
+    def cached(cls) -> WorkingCalendar:
+        """load() without its two queries while the days have not changed (core.shared_cache); the office hours
+        come from the settings each time."""
+        return cls(**read_through(CALENDAR_KEY, _read_days))
 
     @property
     def day_length(self) -> dt.timedelta:

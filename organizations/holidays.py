@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from core.shared_cache import forget
+
 D = dt.date
 # (date, name, is_working_day)
 VIETNAM_2026_2027: tuple[tuple[dt.date, str, bool], ...] = (
@@ -66,4 +68,7 @@ def load_vietnam_calendar(*, calendar_day: Any = None, weekly_rest_day: Any = No
         if day not in existing
     ]
     calendar_day.objects.bulk_create(added, ignore_conflicts=True)
+    from organizations.calendar import CALENDAR_KEY
+
+    forget(CALENDAR_KEY)  # bulk_create sends no signal
     return len(added)

@@ -10,11 +10,14 @@ finds the task already done and gets ConcurrentUpdate (409); nothing is done twi
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import random
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import PROCESS, STATUS
 
@@ -115,11 +118,39 @@ def edit_draft(*, document: Document, actor: Any, **changes: Any) -> Document:
     return services.document_update_draft(document=document, actor=actor, **changes)
 
 
+class NoProcess(NotFound):
+    def __init__(self) -> None:
+        super().__init__("Văn bản chưa có quy trình xử lý.")
+
+
 def process_of(document: Document) -> DocumentProcess:
     process = DocumentProcess.objects.filter(document_id=document.pk).first()
     if process is None:
-        raise NotFound("Văn bản chưa có quy trình xử lý.")
+        raise NoProcess()
     return process
+
+
+LOCK_ATTEMPTS = 5
+
+
+@contextmanager
+def locked_process(document: Document) -> Iterator[DocumentProcess]:
+    """The flow lock (SELECT … FOR UPDATE NOWAIT on the process row, retried as viewflow's select_for_update_lock
+    does it), giving the process as it is under the lock: one statement where finding the process, locking it
+    and reading it again were three. Busy after the last attempt: FlowLockFailed (409 in perform)."""
+    for attempt in range(LOCK_ATTEMPTS):
+        with transaction.atomic():
+            try:
+                process = DocumentProcess.objects.select_for_update(nowait=True).filter(document_id=document.pk).first()
+            except DatabaseError:
+                if attempt == LOCK_ATTEMPTS - 1:
+                    raise FlowLockFailed(f"Lock failed for {DocumentFlow}") from None
+                time.sleep(((attempt + 1) * random.random() + 2**attempt) / 2.5)  # noqa: S311 (jitter, no secret)
+            else:
+                if process is None:
+                    raise NoProcess()
+                yield process
+                return
 
 
 # --- finding the task ----------------------------------------------------------------------------
@@ -215,23 +246,27 @@ def perform(*, document: Document, actor: Any, action: str, comment: str = "", *
     require_visible(document=document, actor=actor)
     check_comment(value=comment)  # every interface's comment, before anything is locked or written
     check_comment(value=params.get("reason"), field="reason")
-    if document.status == Status.DRAFT and action in ("submit", "cancel") and document.drafter_id == actor.pk:
-        process = start_process(document=document, actor=actor)  # documents made before the flow existed
-    else:
-        process = process_of(document)
+    try:
+        return _perform_locked(document=document, actor=actor, action=action, comment=comment, params=params)
+    except NoProcess:
+        if not (document.status == Status.DRAFT and action in ("submit", "cancel") and document.drafter_id == actor.pk):
+            raise
+    start_process(document=document, actor=actor, new=True)  # a document made before the flow existed
+    return _perform_locked(document=document, actor=actor, action=action, comment=comment, params=params)
+
+
+def _perform_locked(*, document: Document, actor: Any, action: str, comment: str, params: dict[str, Any]) -> Document:
     if action in PROCESS_ACTIONS:
-        return _perform_on_process(
-            process=process, document=document, actor=actor, action=action, comment=comment, params=params
-        )
+        return _perform_on_process(document=document, actor=actor, action=action, comment=comment, params=params)
     task: DocumentTask | None = None
     if action in RENDERING_ACTIONS:
         # Who may take the step is asked before rendering (never render for someone refused); under the lock
         # the task is read again. The other steps find their task under the lock only.
-        task = _task_for(process=process, document=document, actor=actor, action=action)
+        task = _task_for(process=process_of(document), document=document, actor=actor, action=action)
         _prepare_pdf(document=document, actor=actor, action=action, params=params)
     try:
-        with DocumentFlow.lock(process.pk), locks_last():
-            updated = _complete(
+        with locked_process(document) as process, locks_last():
+            return _complete(
                 task=task,
                 process=process,
                 document=document,
@@ -240,7 +275,6 @@ def perform(*, document: Document, actor: Any, action: str, comment: str = "", *
                 comment=comment,
                 params=params,
             )
-        return updated
     except FlowLockFailed as exc:
         raise ConcurrentUpdate() from exc
 
@@ -322,9 +356,7 @@ def _complete(
         # _task_for checked may_take on the task as it was: ask again only if someone took it meanwhile.
         if (task.status, task.owner_id) != seen and not may_take(task=task, actor=actor, document=document):
             raise ConcurrentUpdate("Việc này vừa được người khác nhận xử lý.")
-    # The process as it is under the lock, given to viewflow (which would read it twice through task.process).
-    process.refresh_from_db()
-    task.process = process
+    task.process = process  # as it is under the lock: viewflow would read it twice through task.process
     activation = task.flow_task.activation_class(task)
     if task.status == STATUS.NEW:
         # Taken and done in one write: viewflow's assign() saves the task, and execute() saves it again as done.
@@ -368,12 +400,11 @@ def _give_opinion(*, task: DocumentTask, document: Document, actor: Any, comment
 
 
 def _perform_on_process(
-    *, process: DocumentProcess, document: Document, actor: Any, action: str, comment: str, params: dict[str, Any]
+    *, document: Document, actor: Any, action: str, comment: str, params: dict[str, Any]
 ) -> Document:
     """recall / cancel: the service changes the document, then the process and its open tasks are cancelled."""
     try:
-        with DocumentFlow.lock(process.pk), locks_last():
-            process.refresh_from_db()
+        with locked_process(document) as process, locks_last():
             updated = _run_service(action=action, document=document, actor=actor, comment=comment, params=params)
             if process.status != PROCESS.CANCELED:
                 DocumentFlow.instance.cancel(process)

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 from viewflow.workflow.status import STATUS
 
+from core.shared_cache import forget, forget_on_change, read_through
 from documents.events import DocumentEvent
 from documents.models import Delivery, DeliveryKind, DeliveryStatus, Document, Urgency
 from organizations.calendar import WorkingCalendar, WorkingTime, end_of_day
@@ -79,6 +80,10 @@ STATE_LABELS = {DUE_SOON: gettext_noop("sắp đến hạn"), OVERDUE: gettext_n
 # --- rules -------------------------------------------------------------------------------------------------
 
 
+RULES_KEY = "workflow:deadline-rules:1"
+forget_on_change(RULES_KEY, DeadlineRule)
+
+
 class RuleBook:
     """Every DeadlineRule, read once (one small query), asked per step."""
 
@@ -88,6 +93,11 @@ class RuleBook:
     @classmethod
     def load(cls) -> RuleBook:
         return cls(DeadlineRule.objects.all())
+
+    @classmethod
+    def cached(cls) -> RuleBook:
+        """load() without its query while no rule has changed (core.shared_cache)."""
+        return cls(read_through(RULES_KEY, lambda: list(DeadlineRule.objects.all())))
 
     def rule_for(self, *, organization_id: int | None, doc_type_id: int | None, urgency: str, step: str) -> Any:
         """The most specific matching rule: an organization's own beats the general one, then a document type,
@@ -118,6 +128,7 @@ def load_demo_rules() -> int:
         if (urgency, step) not in existing
     ]
     DeadlineRule.objects.bulk_create(added)
+    forget(RULES_KEY)  # bulk_create sends no signal
     return len(added)
 
 
@@ -187,12 +198,12 @@ class _Computer:
 
     @property
     def rules(self) -> RuleBook:
-        self._rules = self._rules or RuleBook.load()
+        self._rules = self._rules or RuleBook.cached()
         return self._rules
 
     @property
     def calendar(self) -> WorkingCalendar:
-        self._calendar = self._calendar or WorkingCalendar.load()
+        self._calendar = self._calendar or WorkingCalendar.cached()
         return self._calendar
 
     def row(self, *, document: Document, step: str, opened_at: dt.datetime, organization_id: int, **link: Any) -> Any:
