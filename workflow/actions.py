@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Q
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import PROCESS, STATUS
 
@@ -156,11 +157,20 @@ def locked_process(document: Document) -> Iterator[DocumentProcess]:
 # --- finding the task ----------------------------------------------------------------------------
 
 
-def open_tasks(process: DocumentProcess, steps: Iterable[str] = HUMAN_STEPS) -> list[DocumentTask]:
+def open_tasks(
+    process: DocumentProcess | None, steps: Iterable[str] = HUMAN_STEPS, *, document_id: int = 0
+) -> list[DocumentTask]:
+    """The process's open tasks for `steps`; or, given `document_id` instead, those of the document's process
+    (one statement, without reading the process first)."""
+    of_process = (
+        Q(process_id=process.pk)
+        if process is not None
+        else Q(process_id__in=DocumentProcess.objects.filter(document_id=document_id).values("pk"))
+    )
     return list(
-        DocumentTask.objects.filter(
-            process_id=process.pk, flow_task__in=[node(step) for step in steps], status__in=OPEN
-        ).order_by("pk")
+        DocumentTask.objects.filter(of_process, flow_task__in=[node(step) for step in steps], status__in=OPEN).order_by(
+            "pk"
+        )
     )
 
 
@@ -171,8 +181,8 @@ def may_take(*, task: DocumentTask, actor: Any, document: Document) -> bool:
     return assignment.in_queue(user=actor, step=task.flow_task.name, document=document, unit_id=task.seed_object_id)
 
 
-def _task_for(*, process: DocumentProcess, document: Document, actor: Any, action: str) -> DocumentTask:
-    candidates = open_tasks(process, ACTION_STEPS[action])
+def _task_for(*, process: DocumentProcess | None, document: Document, actor: Any, action: str) -> DocumentTask:
+    candidates = open_tasks(process, ACTION_STEPS[action], document_id=document.pk)
     if not candidates:
         msgid = "Văn bản đang ở trạng thái “%(status)s”: không có bước nào chờ thao tác này."
         raise InvalidTransition(
@@ -262,7 +272,7 @@ def _perform_locked(*, document: Document, actor: Any, action: str, comment: str
     if action in RENDERING_ACTIONS:
         # Who may take the step is asked before rendering (never render for someone refused); under the lock
         # the task is read again. The other steps find their task under the lock only.
-        task = _task_for(process=process_of(document), document=document, actor=actor, action=action)
+        task = _task_for(process=None, document=document, actor=actor, action=action)
         _prepare_pdf(document=document, actor=actor, action=action, params=params)
     try:
         with locked_process(document) as process, locks_last():

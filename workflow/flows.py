@@ -26,7 +26,8 @@ from viewflow.workflow import flow, lock
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.exceptions import FlowRuntimeError
 from viewflow.workflow.nodes import IfActivation, SplitActivation, ViewActivation
-from viewflow.workflow.status import STATUS
+from viewflow.workflow.nodes.end import EndActivation
+from viewflow.workflow.status import PROCESS, STATUS
 from viewflow.workflow.token import Token
 
 from documents.models import Document
@@ -172,6 +173,27 @@ class Decide(flow.If):
     activation_class = DecideActivation
 
 
+class FinishActivation(_Pending, EndActivation):
+    """The end of this flow, which has no parallel branch left open when it is reached (the consultations join
+    before the signature): the process is finished and the End row written done, in two statements (viewflow
+    counts the open tasks inside a savepoint, and saves the process and its row twice)."""
+
+    @classmethod
+    def create(cls, flow_task: Any, prev_activation: Any, token: Any, data: Any = None, seed: Any = None) -> Any:
+        activation = cls(_new_task(flow_task, prev_activation, token, data, seed))
+        task, process = activation.task, activation.process
+        task.status, task.started = STATUS.DONE, now()
+        task.finished = task.started
+        process.status, process.finished = PROCESS.DONE, task.started
+        process.save(update_fields=["status", "finished"])
+        _write(task, prev_activation.task)
+        return activation
+
+
+class Finish(flow.End):
+    activation_class = FinishActivation
+
+
 def _previous_outcome(activation: Any) -> str:
     previous = activation.previous_task  # the human step the gateway follows (DecideActivation)
     return (previous.data or {}).get("outcome", "")
@@ -269,7 +291,7 @@ class DocumentFlow(flow.Flow):
     issue = Step(task_page).Annotation(title=_("Phát hành")).Next(this.archive)
     archive = Step(task_page).Annotation(title=_("Lưu hồ sơ")).Next(this.end)
 
-    end = flow.End().Annotation(title=_("Hoàn thành"))
+    end = Finish().Annotation(title=_("Hoàn thành"))
 
     # --- start --------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from documents import blobs
 from documents.dates import vn_now
 from documents.distribution import write_deliveries
 from documents.errors import ValidationFailed
-from documents.locks import deferring, last, lock_document
+from documents.locks import last, lock_document
 from documents.models import ArtifactKind, Attachment, AttachmentCopy, AttachmentKind, Document
 from documents.numbering import allocate_number, format_code
 from documents.reporting import on_issue as reporting_on_issue
@@ -49,19 +49,16 @@ def document_register(*, document: Document, actor: Any) -> Document:
     # Read now what the tail needs (a unit's abbreviation for the code, the version for the audit), not under the lock.
     format_code(document, None)
     _ = document.current_version
-    deferred = deferring()
-    if deferred:
-        # The flow reads the document between now and the tail: its new state is saved now, the number later.
-        _save(document, dated)
 
     def tail() -> None:
         document.number = allocate_number(
             organization_id=document.organization_id, register=document.register, year=now.year
         )
         document.code = format_code(document, document.number)
-        # One UPDATE either way: only the two fields when the rest was saved before the flow ran. A save, not a
-        # QuerySet.update: the search entry follows the code (search.indexing, post_save).
-        _save(document, ["number", "code"] if deferred else [*dated, "number", "code"])
+        # One UPDATE for the new state, the date and the number, after the counter: inside a flow step nothing reads
+        # the row from the database before the tail (the flow is handed this instance: workflow.flows.moving_on_from).
+        # A save, not a QuerySet.update: the search entry follows the code (search.indexing, post_save).
+        _save(document, [*dated, "number", "code"])
         _finish(
             document,
             actor=actor,
