@@ -96,14 +96,21 @@ def start_process(*, document: Document, actor: Any, new: bool = False) -> Docum
         raise InvalidTransition(
             "Chỉ khởi tạo quy trình cho văn bản đang là dự thảo.", details={"status": document.status}
         )
+    if new:  # nobody else can start a process for a row this transaction has just written
+        return _start(document)
     try:
         with transaction.atomic():
-            process = DocumentFlow.start.run(document=document)
-            # The draft step's deadline, with the step; a draft has no deliveries.
-            sync_deadlines(document_ids=[document.pk], deliveries=False)
-            return process
+            return _start(document)
     except IntegrityError as exc:  # started at the same moment by another request (one process per document)
         raise ConcurrentUpdate() from exc
+
+
+def _start(document: Document) -> DocumentProcess:
+    with moving_on_from(document):  # the drafter's task is assigned from this instance, not a second read
+        process = DocumentFlow.start.run(document=document)
+    # The draft step's deadline, with the step; a draft has no deliveries.
+    sync_deadlines(document_ids=[document.pk], deliveries=False)
+    return process
 
 
 def create_document(*, actor: Any, **fields: Any) -> Document:

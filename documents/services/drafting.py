@@ -160,7 +160,7 @@ def _type_title(value: str, *, doc_type: DocumentType) -> str:
     return title.upper()
 
 
-def _write_recipients(document: Document, recipients: Sequence[Mapping[str, Any]]) -> None:
+def _write_recipients(document: Document, recipients: Sequence[Mapping[str, Any]], *, new: bool = False) -> None:
     """The "Nơi nhận" lines, checked against the directory in one place (docs/distribution.md, "Sending"):
     a unit, a person (an active member) or a named group of the issuing organization, another organization
     of the directory, or — none of them — an outside body, with an e-mail address where it is reached so and an
@@ -215,13 +215,14 @@ def _write_recipients(document: Document, recipients: Sequence[Mapping[str, Any]
                 **{f"{field}_id": value for field, value in ids.items()},
             )
         )
-    document.recipients.all().delete()
+    if not new:  # a document written a moment ago has no lines to replace
+        document.recipients.all().delete()
     Recipient.objects.bulk_create(rows)
 
 
-def _new_version(document: Document, *, actor: Any) -> Version:
+def _new_version(document: Document, *, actor: Any, new: bool = False) -> Version:
     snapshot = content_snapshot(document)
-    last = document.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    last = 0 if new else document.versions.order_by("-number").values_list("number", flat=True).first() or 0
     version = Version.objects.create(
         document=document, number=last + 1, content=snapshot, content_hash=content_hash(snapshot), created_by=actor
     )
@@ -303,8 +304,8 @@ def document_create(
         source_code=source_code.strip(),
         source_date_line=source_date_line.strip(),
     )
-    _write_recipients(document, recipients)
-    _new_version(document, actor=actor)
+    _write_recipients(document, recipients, new=True)
+    _new_version(document, actor=actor, new=True)
     document.save(update_fields=["current_version"])
     return _finish(document, actor=actor, action="document.create", event="document_created", from_state="")
 

@@ -3,8 +3,10 @@
 Counted on SQLite inside the test's transaction, so each atomic block shows as SAVEPOINT … RELEASE (on a server
 the outer one is BEGIN … COMMIT). A first document runs through every step before, so per-process caches (content
 types, the flow's nodes) are warm as in a running server. Without signing keys: no PDF is rendered or stored.
-Most of each count is viewflow (task rows, one SAVEPOINT pair per gateway), the deadline rows and the
-audit/outbox tail; documents.locks and workflow.actions keep the rest to one read per row.
+What each step still sends: the visibility check, the flow lock (which returns the process), the task, the
+document's lock and update, the step's new tasks and their links in one INSERT each (workflow.flows: gateways are
+decided as they are created, written once), the deadline rows, and the tail (outbox, audit chain head, event).
+Deadline rules and working days come from the shared cache (core.shared_cache).
 """
 
 from __future__ import annotations
@@ -24,9 +26,9 @@ pytestmark = pytest.mark.django_db
 
 # The most statements each step may send (measured, see the module's docstring). PostgreSQL adds the
 # `SET LOCAL lock_timeout` before each row lock (documents.locks.set_lock_timeout) and a few backend differences.
-LIMITS = {"submit": 35, "approve": 41, "sign": 36, "register": 30, "issue": 45, "archive": 35}
-POSTGRES_LIMITS = {"submit": 36, "approve": 42, "sign": 38, "register": 34, "issue": 48, "archive": 38}
-CREATE_LIMIT = 39
+LIMITS = {"submit": 25, "approve": 21, "sign": 26, "register": 24, "issue": 40, "archive": 28}
+POSTGRES_LIMITS = {"submit": 26, "approve": 22, "sign": 27, "register": 26, "issue": 41, "archive": 29}
+CREATE_LIMIT = 31
 
 
 def limits() -> dict[str, int]:
