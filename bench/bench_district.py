@@ -1,7 +1,7 @@
 """One generated year of a district (issue 14, part 7): inbox, search, registers and dashboard at 2 % and at 100 %.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/vanban_b_bench .venv/bin/python bench/bench_district.py \\
-        [--orgs 100 --docs-per-org 1000 --small 0.02 --requests 30 --keep]
+        [--orgs 100 --docs-per-org 250 --small 0.02 --requests 30 --keep]
 
 Creates (and at the end drops, unless --keep) its own database, named by DATABASE_URL. The district: one Phòng
 GD&ĐT (three units, two deputies, six staff), four other offices of the UBND huyện and schools under the Phòng
@@ -79,7 +79,7 @@ def parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--orgs", type=int, default=100, help="organizations in the district (≥ 10)")
     parser.add_argument(
-        "--docs-per-org", type=int, default=1000, help="documents a year per organization (2,500 = a province)"
+        "--docs-per-org", type=int, default=250, help="documents a year per organization (2,500 = a province)"
     )
     parser.add_argument("--small", type=float, default=0.02, help="share of the year in the first measurement")
     parser.add_argument("--requests", type=int, default=30, help="requests per page and size")
