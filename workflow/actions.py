@@ -106,10 +106,10 @@ def start_process(*, document: Document, actor: Any, new: bool = False) -> Docum
 
 
 def _start(document: Document) -> DocumentProcess:
-    with moving_on_from(document):  # the drafter's task is assigned from this instance, not a second read
+    with moving_on_from(document) as step:  # the drafter's task is assigned from this instance, not a second read
         process = DocumentFlow.start.run(document=document)
     # The draft step's deadline, with the step; a draft has no deliveries.
-    sync_deadlines(document_ids=[document.pk], deliveries=False)
+    sync_deadlines(document_ids=[document.pk], deliveries=False, opened=(document, step.written))
     return process
 
 
@@ -395,10 +395,10 @@ def _complete(
         logger.error("Flow step %s completed but document %s stayed %s", step, updated.pk, updated.status)
         raise InvalidTransition("Quy trình và trạng thái văn bản không khớp.", details={"step": step})
     task.data = {**(task.data or {}), "outcome": OUTCOMES.get(action, action), "comment": comment.strip()}
-    with moving_on_from(updated):
+    with moving_on_from(updated) as moved:
         activation.execute()
     # This step's row closed, the next steps' opened, in one transaction; only "issue" writes deliveries.
-    sync_deadlines(document_ids=[document.pk], deliveries=step == "issue")
+    sync_deadlines(document_ids=[document.pk], deliveries=step == "issue", opened=(updated, moved.written))
     return updated
 
 

@@ -242,23 +242,46 @@ def _scoped(queryset: QuerySet, document_ids: Iterable[int] | None, field: str) 
 
 
 def sync_deadlines(
-    *, document_ids: Iterable[int] | None = None, now: dt.datetime | None = None, deliveries: bool = True
+    *,
+    document_ids: Iterable[int] | None = None,
+    now: dt.datetime | None = None,
+    deliveries: bool = True,
+    opened: tuple[Document, Iterable[DocumentTask]] | None = None,
 ) -> int:
     """Give every open human step its deadline row, close the rows of steps that are over, and recompute a
     handling step that was reassigned. Idempotent and safe to run concurrently (unique rows, conflicts
     ignored). `document_ids` limits it to some documents (after one of their steps); None sweeps everything.
     `deliveries=False` looks at the flow's tasks only: a flow step that wrote no delivery (all but "issue")
-    saves the seven statements of the receiving side. Returns the rows added."""
+    saves the seven statements of the receiving side. `opened`: the document and the tasks its flow step has just
+    written (workflow.flows.moving_on_from), given instead of reading the open tasks again. Returns the rows
+    added."""
     now = now or timezone.now()
     ids = list(document_ids) if document_ids is not None else None
     computer = _Computer()
-    added = _open_task_rows(ids, computer)
+    added = _opened_rows(*opened, computer) if opened is not None else _open_task_rows(ids, computer)
     if deliveries:
         added += _open_delivery_rows(ids, computer)
     _close_finished(ids, now, deliveries=deliveries)
     if deliveries:
         _refresh_reassigned(ids, computer)
     return added
+
+
+def _opened_rows(document: Document, tasks: Iterable[DocumentTask], computer: _Computer) -> int:
+    """The rows of the human steps a flow step has just opened (all of them new: none has a row yet)."""
+    rows = [
+        computer.row(
+            document=document,
+            step=NODE_KINDS[task.flow_task.name],
+            opened_at=task.created,
+            organization_id=document.organization_id,
+            task=task,
+        )
+        for task in tasks
+        if task.flow_task.name in NODE_KINDS and task.status in OPEN_TASK
+    ]
+    StepDeadline.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
 
 
 def _open_task_rows(document_ids: list[int] | None, computer: _Computer) -> int:

@@ -53,12 +53,14 @@ class _Step:
         self.document = document
         self.tasks: list[DocumentTask] = []  # unsaved, in the order the nodes were reached
         self.links: list[tuple[DocumentTask, DocumentTask]] = []  # (task, the task before it)
+        self.written: list[DocumentTask] = []  # what write() wrote: the steps opened (workflow.deadlines)
 
     def write(self) -> None:
         """Two statements for every task the step opened: one INSERT of the tasks (primary keys come back, in
         order), one of their links — viewflow writes two per task and node, one after the other."""
         if self.tasks:
             DocumentTask.objects.bulk_create(self.tasks)
+            self.written += self.tasks
         if self.links:
             link = DocumentTask.previous.through
             link.objects.bulk_create(
@@ -71,14 +73,15 @@ _step: ContextVar[_Step | None] = ContextVar("workflow_step", default=None)
 
 
 @contextmanager
-def moving_on_from(document: Document) -> Iterator[None]:
+def moving_on_from(document: Document) -> Iterator[_Step]:
     """While the flow runs the nodes after a step, its gateways and assignments read `document` (saved by the
     service a moment ago, under the flow lock) instead of reading it again for each node, and the tasks they
-    open are written together at the end (nothing reads them before: the flow lock is held)."""
+    open are written together at the end (nothing reads them before: the flow lock is held). The step it yields
+    lists them (`written`) once the block is over."""
     step = _Step(document)
     token = _step.set(step)
     try:
-        yield
+        yield step
         step.write()
     finally:
         _step.reset(token)
