@@ -279,12 +279,15 @@ def _submitted(
     tips = _tips()
     mine = Document.objects.filter(drafter_id=user.pk, **documents)
 
+    def of(documents: QuerySet[Document]) -> Any:
+        """The tasks of these documents' processes, as a condition on the task's own process_id."""
+        return _among("process_id", DocumentProcess.objects.filter(_among("document_id", documents)))
+
     def rows_of(documents: QuerySet[Document]) -> QuerySet[DocumentTask]:
-        processes = DocumentProcess.objects.filter(_among("document_id", documents.values("pk"))).values("pk")
         return (
             _base(now)
             .annotate(listed_at=F(f"{DOC}__created_at"))
-            .filter(_among("process_id", processes), *tips, *task_conditions)
+            .filter(of(documents), *tips, *task_conditions)
             .order_by(*ORDERINGS[ordering])
         )
 
@@ -293,7 +296,7 @@ def _submitted(
         narrowing = _submitted_narrowing(mine, rows_of, tips, task_conditions, now, newest_first=ordering[0] == "-")
         rows = narrow_by(rows, narrowing)
     bare = _with_overdue(DocumentTask.objects.all(), task_conditions, now)
-    return rows, bare.filter(_among(f"{DOC}_id", mine.values("pk")), *tips, *task_conditions)
+    return rows, bare.filter(of(mine), *tips, *task_conditions)
 
 
 class _EqualsAny(Lookup):
@@ -307,11 +310,11 @@ class _EqualsAny(Lookup):
         return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
 
 
-def _among(field: str, ids: QuerySet) -> Any:
-    """`field` is one of `ids` (a one-column query), as an array on PostgreSQL (see _submitted), else `IN`."""
+def _among(field: str, rows: QuerySet) -> Any:
+    """`field` is the pk of one of `rows`, as an array on PostgreSQL (see _submitted), else `IN`."""
     if connection.vendor == "postgresql":
-        return Q(_EqualsAny(F(field), ArraySubquery(ids)))
-    return Q(**{f"{field}__in": ids})
+        return Q(_EqualsAny(F(field), ArraySubquery(rows.order_by().values("pk"))))
+    return Q(**{f"{field}__in": rows.order_by().values("pk")})
 
 
 EARLIEST = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
