@@ -16,6 +16,7 @@ import base64
 import binascii
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import reduce
 from operator import and_, or_
@@ -78,7 +79,7 @@ def _decode(cursor: str, ordering: str, key: Key) -> tuple[str, list[Any]]:
         for (field, _, nullable), value in zip(key, values, strict=True):
             if value is None and nullable:
                 parsed.append(None)
-            elif field in ("created", "due_at"):
+            elif field in ("listed_at", "due_at"):
                 moment = dt.datetime.fromisoformat(value)
                 if moment.tzinfo is None:
                     raise ValueError
@@ -136,6 +137,19 @@ def _values(row: Any, key: Key) -> list[Any]:
     return [getattr(row, field) for field, _, _ in key]
 
 
+Narrowing = Callable[[list[Any] | None, bool, int], QuerySet]
+NARROWING = "_keyset_narrowing"
+
+
+def narrow_by(rows: QuerySet, narrowing: Narrowing) -> QuerySet:
+    """Mark `rows` with a narrowing for keyset_page: narrowing(cursor values or None, forward, rows needed) gives
+    the same rows read from less (a subset holding every one of the next `needed` rows in the key's order; the
+    "submitted" tab's documents, workflow.selectors). It holds on this queryset only, not on its clones: a clone is
+    read whole, which gives the same rows, slower."""
+    setattr(rows, NARROWING, narrowing)
+    return rows
+
+
 def keyset_page(
     rows: QuerySet,
     *,
@@ -148,14 +162,19 @@ def keyset_page(
 ) -> KeysetPage:
     """One page of `rows` in `key`'s order: after/before `cursor`, or at `offset` (the old `page=` links,
     kept so they still work). Two queries: the capped count (of `counted`, the same rows without their joins,
-    when given) and the page's size + 1 rows."""
+    when given) and the page's size + 1 rows, narrowed by the rows' narrowing when they carry one (narrow_by)."""
+    narrowing: Narrowing | None = getattr(rows, NARROWING, None)
     count, exact = capped_count(rows if counted is None else counted)
     forward = True
+    values: list[Any] | None = None
     if cursor:
         direction, values = _decode(cursor, ordering, key)
         forward = direction == "n"
-        rows = rows.filter(_beyond(key, values, forward=forward))
     start = max(offset or 0, 0) if not cursor else 0
+    if narrowing is not None:
+        rows = narrowing(values, forward, start + size + 1)
+    if values is not None:
+        rows = rows.filter(_beyond(key, values, forward=forward))
     found = list(rows.order_by(*_order(key, forward=forward))[start : start + size + 1])
     more = len(found) > size
     found = found[:size]

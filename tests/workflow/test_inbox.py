@@ -129,7 +129,7 @@ def test_inbox_query_count_does_not_grow_with_the_rows(
     # the queue first reads the clerk's organizations and units, then its task ids: 3 small queries, whatever the rows
     with django_assert_max_num_queries(4):
         assert len(read_rows(office.clerk, "queue")) == count
-    with django_assert_max_num_queries(2):  # the drafter's process ids, then the rows
+    with django_assert_max_num_queries(1):  # the rows, from the drafter's documents
         assert len(read_rows(office.drafter, "submitted")) == 2 * count
     with django_assert_max_num_queries(1):
         assert len(read_rows(office.drafter, "done")) == 2 * count
