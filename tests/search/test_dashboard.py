@@ -131,3 +131,17 @@ def test_postgresql_and_python_quantiles_agree(office, postgres_only) -> None:
     by_step = sorted(_quantiles_in_database(tasks), key=lambda row: row.step)
     assert by_step == sorted(_quantiles_in_python(tasks), key=lambda row: row.step)
     assert len(by_step) == 2
+
+
+def test_the_page_reads_the_receiving_counts_once_for_its_boxes_and_the_header(office) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    advance_routed(start_draft(office), office, to="issued")
+    client = client_for(office.head)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/dashboard/").content.decode()
+    # documents.selectors.receiving_counts: one aggregate over the deliveries with the four boxes' filters
+    counting = [q["sql"] for q in queries if '"documents_delivery"' in q["sql"] and '"to_assign"' in q["sql"]]
+    assert len(counting) == 1
+    assert 'id="dashboard-data"' in html
