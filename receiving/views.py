@@ -34,10 +34,12 @@ from receiving import actions, uploads
 from receiving.context_processors import counts_for
 from receiving.forms import ArrivalForm, UploadForm, initial_values
 from receiving.intake import possible_duplicates, read_upload, receiving_organizations, register_arrival
+from receiving.paging import CappedCountPaginator
 from workflow.deadlines import deadline_state, with_deadlines
 from workflow.desk import error_message, fragment, wants_fragment
 
 PAGE_SIZE = 25
+INCOMING_PAGE_SIZE = 50  # the incoming register, a page as the records register prints it
 BOXES = (
     ("arrivals", gettext_noop("Chờ tiếp nhận")),
     ("to_assign", gettext_noop("Chờ phân công")),
@@ -213,7 +215,9 @@ def incoming(request: HttpRequest) -> HttpResponse:
         rows = incoming_register(user=request.user, organization_id=organization.pk, year=year, register=register)
     except DomainError as error:
         return _error_page(request, error)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    # The year is counted no further than a page past the one asked for ("hơn 1.000 văn bản").
+    asked = request.GET.get("page")
+    page = CappedCountPaginator(rows, INCOMING_PAGE_SIZE, asked=asked).get_page(asked)
     context = {
         "organizations": organizations,
         "organization": organization,

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from documents.errors import DomainError, NotFound, PermissionDenied
 from documents.models import Confidentiality, Document, DocumentType, Register
 from documents.selectors import document_get_visible
 from organizations.models import Organization, Unit
+from receiving.paging import CappedCountPaginator
 from records import exports, registers, selectors
 from records.forms import DossierForm
 
@@ -122,7 +122,9 @@ def register_page(request: HttpRequest, register: str = Register.REGULAR) -> Htt
         rows = _register_rows(request, query)
     except DomainError as error:
         return _error_page(request, error, back=reverse("workflow:inbox"))
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The year is counted no further than a page past the one asked for ("hơn 1.000 văn bản").
+    asked = request.GET.get("page")
+    page = CappedCountPaginator(rows, PAGE_SIZE, asked=asked).get_page(asked)
     organization = query["organization"]
     context = {
         **query,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError
+from receiving.context_processors import counts_for
 from search import dashboard as dashboard_data
 from search.forms import SavedSearchForm, SearchForm
 from search.selectors import CappedPaginator, highlight, saved_searches_for, search_documents, snippet
@@ -112,7 +113,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
     chosen = request.GET.get("organization", "")
     organization = next((o for o in organizations if str(o.pk) == chosen), organizations[0])
-    data = dashboard_data.dashboard_for(user=request.user, organization=organization)
+    # The header's "Văn bản đến" badge and the dashboard's waiting boxes are the same counts: read them once.
+    counts = counts_for(request)
+    data = dashboard_data.dashboard_for(user=request.user, organization=organization, counts=counts)
     return render(
         request,
         "search/dashboard.html",

@@ -204,3 +204,31 @@ def test_the_header_links_only_for_readers() -> None:
     drafter_page = client_for(office.drafter).get(inbox).content.decode()
     assert reverse("records:dossiers") not in drafter_page
     assert "/registers/" not in drafter_page
+
+
+def test_the_register_page_counts_a_page_past_the_one_asked_for(monkeypatch) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from receiving import paging
+    from records import views
+
+    office = make_office()
+    for n in range(3):
+        issued(office, f"Kế hoạch số {n}")
+    client = client_for(office.clerk)
+    url = reverse("records:register", args=["regular"])
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url).content.decode()
+    # the count reads at most 1,001 ids, whatever the year holds
+    assert any("COUNT(" in q["sql"].upper() and "LIMIT 1001" in q["sql"] for q in queries)
+    assert "Trang 1/1 · 3 văn bản" in html
+    # one a page and a cap of one: page 1 says it is more than two, the next pages stay reachable, the last exact
+    monkeypatch.setattr(paging, "COUNT_CAP", 1)
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    html = client.get(url).content.decode()
+    assert "Trang 1 · hơn 2 văn bản" in html
+    assert "page=2" in html
+    html = client.get(url, {"page": 3}).content.decode()
+    assert "Trang 3/3 · 3 văn bản" in html
+    assert "Kế hoạch số 2" in html
