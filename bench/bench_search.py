@@ -96,8 +96,9 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     from documents.models import Document, DocumentType, Status
     from search.indexing import write_entries
-    from search.selectors import CappedPaginator, SearchQuery, search_documents
+    from search.selectors import SearchQuery, search_documents
     from tests.factories import make_office
+    from workflow.paging import CappedPaginator
 
     rng = random.Random(11)
     offices = [make_office() for _ in range(args.orgs)]

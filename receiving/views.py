@@ -34,9 +34,9 @@ from receiving import actions, uploads
 from receiving.context_processors import counts_for
 from receiving.forms import ArrivalForm, UploadForm, initial_values
 from receiving.intake import possible_duplicates, read_upload, receiving_organizations, register_arrival
-from receiving.paging import CappedCountPaginator
 from workflow.deadlines import deadline_state, with_deadlines
 from workflow.desk import error_message, fragment, wants_fragment
+from workflow.paging import CappedPaginator
 
 PAGE_SIZE = 25
 INCOMING_PAGE_SIZE = 50  # the incoming register, a page as the records register prints it
@@ -217,7 +217,7 @@ def incoming(request: HttpRequest) -> HttpResponse:
         return _error_page(request, error)
     # The year is counted no further than a page past the one asked for ("hơn 1.000 văn bản").
     asked = request.GET.get("page")
-    page = CappedCountPaginator(rows, INCOMING_PAGE_SIZE, asked=asked).get_page(asked)
+    page = CappedPaginator(rows, INCOMING_PAGE_SIZE, asked=asked).get_page(asked)
     context = {
         "organizations": organizations,
         "organization": organization,

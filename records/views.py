@@ -21,9 +21,9 @@ from documents.errors import DomainError, NotFound, PermissionDenied
 from documents.models import Confidentiality, Document, DocumentType, Register
 from documents.selectors import document_get_visible
 from organizations.models import Organization, Unit
-from receiving.paging import CappedCountPaginator
 from records import exports, registers, selectors
 from records.forms import DossierForm
+from workflow.paging import CappedPaginator
 
 PAGE_SIZE = 50
 REGISTER_LABELS = {
@@ -124,7 +124,7 @@ def register_page(request: HttpRequest, register: str = Register.REGULAR) -> Htt
         return _error_page(request, error, back=reverse("workflow:inbox"))
     # The year is counted no further than a page past the one asked for ("hơn 1.000 văn bản").
     asked = request.GET.get("page")
-    page = CappedCountPaginator(rows, PAGE_SIZE, asked=asked).get_page(asked)
+    page = CappedPaginator(rows, PAGE_SIZE, asked=asked).get_page(asked)
     organization = query["organization"]
     context = {
         **query,

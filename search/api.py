@@ -13,7 +13,8 @@ from rest_framework.views import APIView
 
 from core.api import ApiErrorsMixin, Pagination, id_field, paginated
 from documents.models import Document, Status
-from search.selectors import MAX_QUERY_LENGTH, CappedPaginator, SearchQuery, search_documents
+from search.selectors import MAX_QUERY_LENGTH, SearchQuery, search_documents
+from workflow.paging import CappedPaginator
 
 
 class SearchPagination(Pagination):

@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.db.models import (
     BooleanField,
     Case,
@@ -27,7 +26,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -35,10 +33,10 @@ from documents.models import Document
 from documents.selectors import visible_documents
 from search.models import SavedSearch, SearchEntry
 from search.normalize import code_key, fold, query_words
+from workflow.paging import COUNT_CAP
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
-COUNT_CAP = 1000
 RANKED = COUNT_CAP + 1  # matches read and ranked at most (one more than the count shows, to know it is capped)
 SEARCH_RELATED = ("organization", "doc_type")
 
@@ -117,24 +115,6 @@ def search_documents(*, user: Any, query: SearchQuery) -> QuerySet[Document]:
         .select_related(*SEARCH_RELATED)
         .order_by("-exact_code", "-rank", F("issue_date").desc(nulls_last=True), "-pk")
     )
-
-
-class CappedPaginator(Paginator):
-    """Pages of search results whose count stops at COUNT_CAP: counting a common word's every match would read
-    them all, and "more than 1,000" is all a person needs. `capped` says the count is a floor. The count query
-    drops the ranking and reads at most COUNT_CAP + 1 primary keys (a LIMIT-ed subquery)."""
-
-    @cached_property
-    def found(self) -> int:
-        return self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count()
-
-    @cached_property
-    def count(self) -> int:
-        return min(self.found, COUNT_CAP)
-
-    @property
-    def capped(self) -> bool:
-        return self.found > COUNT_CAP
 
 
 _SPLIT = re.compile(r"\s+")

@@ -17,8 +17,9 @@ from core.errors import DomainError
 from receiving.context_processors import counts_for
 from search import dashboard as dashboard_data
 from search.forms import SavedSearchForm, SearchForm
-from search.selectors import CappedPaginator, highlight, saved_searches_for, search_documents, snippet
+from search.selectors import highlight, saved_searches_for, search_documents, snippet
 from search.services import clean_query_string, saved_search_delete, saved_search_save
+from workflow.paging import CappedPaginator
 
 PAGE_SIZE = 20
 

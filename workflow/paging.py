@@ -22,7 +22,9 @@ from functools import reduce
 from operator import and_, or_
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import F, Q, QuerySet
+from django.utils.functional import cached_property
 
 from core.errors import ValidationFailed
 
@@ -53,10 +55,51 @@ class KeysetPage:
         return len(self.object_list)
 
 
-def capped_count(rows: QuerySet) -> tuple[int, bool]:
-    """(count, exact): the rows counted up to COUNT_CAP + 1, in a subquery that selects only their ids."""
-    counted = rows.order_by().values("pk")[: COUNT_CAP + 1].count()
-    return (counted, True) if counted <= COUNT_CAP else (COUNT_CAP, False)
+def capped_count(rows: QuerySet, cap: int | None = None) -> tuple[int, bool]:
+    """(count, exact): the rows counted up to cap (COUNT_CAP) + 1, in a subquery that selects only their ids."""
+    cap = COUNT_CAP if cap is None else cap
+    counted = rows.order_by().values("pk")[: cap + 1].count()
+    return (counted, True) if counted <= cap else (cap, False)
+
+
+MAX_PAGE = 1_000_000  # a page number past any year's rows; bounds the LIMIT it becomes
+
+
+class CappedPaginator(Paginator):
+    """A Django Paginator whose count stops at a horizon (capped_count): search results, the registers and the
+    incoming list, where counting a common word's every match or a busy organization's whole year would read it
+    all, and "hơn 1.000" is all a person needs.
+
+    The horizon is COUNT_CAP, or one page past the page `asked` for (the year-long lists) when that is further, so
+    every page stays reachable by "Sau". `capped` says the count is a floor.
+    """
+
+    def __init__(self, object_list: Any, per_page: int, *, asked: Any = None) -> None:
+        super().__init__(object_list, per_page)
+        try:
+            number = min(max(int(asked), 1), MAX_PAGE)
+        except (TypeError, ValueError):
+            number = 1
+        self.horizon = max(COUNT_CAP, (number + 1) * per_page)
+
+    @cached_property
+    def _counted(self) -> tuple[int, bool]:
+        return capped_count(self.object_list, self.horizon)
+
+    @property
+    def count(self) -> int:
+        return self._counted[0]
+
+    @property
+    def capped(self) -> bool:
+        """The count is a floor: there are more rows than `count`."""
+        return not self._counted[1]
+
+    @property
+    def count_text(self) -> str:
+        """The count as a Vietnamese page writes it, thousands grouped by dots ("1.000"): Django's vi locale sets
+        no grouping, so floatformat and intcomma would print "1000"."""
+        return f"{self.count:,}".replace(",", ".")
 
 
 def _encode(ordering: str, direction: str, values: list[Any]) -> str:

@@ -1,5 +1,6 @@
-"""The year-long lists' paginator (receiving.paging): the count stops a page past the one asked for, every page
-stays reachable, the page says "hơn …" when the count is a floor, and the incoming list counts that way."""
+"""The year-long lists' paginator (workflow.paging.CappedPaginator): the count stops a page past the one asked
+for, every page stays reachable, the page says "hơn …" when the count is a floor, and the incoming list counts
+that way."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from organizations.models import Organization
-from receiving import paging
 from receiving import views as receiving_views
-from receiving.paging import CappedCountPaginator
 from tests.receiving.scenario import school_receives
 from tests.records.helpers import client_for
+from workflow import paging
+from workflow.paging import CappedPaginator
 
 pytestmark = pytest.mark.django_db
 
@@ -24,9 +25,9 @@ def _organizations(count: int) -> None:
     )
 
 
-def _counted(asked: object) -> tuple[CappedCountPaginator, object, str]:
+def _counted(asked: object) -> tuple[CappedPaginator, object, str]:
     rows = Organization.objects.filter(name__startswith="Cơ quan").order_by("name")
-    paginator = CappedCountPaginator(rows, 2, asked=asked)
+    paginator = CappedPaginator(rows, 2, asked=asked)
     with CaptureQueriesContext(connection) as queries:
         page = paginator.get_page(asked)
         names = [o.name for o in page.object_list]

@@ -210,8 +210,8 @@ def test_the_register_page_counts_a_page_past_the_one_asked_for(monkeypatch) -> 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from receiving import paging
     from records import views
+    from workflow import paging
 
     office = make_office()
     for n in range(3):

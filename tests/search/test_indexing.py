@@ -13,9 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from documents import services
 from documents.models import Document
 from search.models import SearchEntry
-from search.selectors import COUNT_CAP, CappedPaginator, SearchQuery, search_documents
+from search.selectors import SearchQuery, search_documents
 from tests.factories import make_draft
 from tests.search.helpers import arrival, issued
+from workflow.paging import COUNT_CAP, CappedPaginator
 
 pytestmark = pytest.mark.django_db
 
