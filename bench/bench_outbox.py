@@ -18,9 +18,10 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.own_database import drop_database, recreate_database
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 
@@ -31,31 +32,14 @@ def parse() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def database(action: str) -> None:
-    import psycopg
-
-    url = urlparse(os.environ.get("DATABASE_URL", ""))
-    if url.scheme not in ("postgres", "postgresql"):
-        sys.exit("Set DATABASE_URL=postgres://…/vanban_bench_outbox (the database is created and dropped).")
-    name = url.path.lstrip("/")
-    server = url._replace(path="/postgres").geturl()
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if action == "create":
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def main() -> None:
     args = parse()
-    database("create")
+    admin = recreate_database()
     try:
         run(args)
     finally:
         if not args.keep:
-            from django.db import connections
-
-            connections.close_all()
-            database("drop")
+            drop_database(admin)
 
 
 def timed(label: str, count: int, work, baseline: float | None = None) -> float:
