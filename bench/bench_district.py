@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.bench_inbox import _copy, _next_id, flow_template, shape, time_inbox
+from bench.bench_inbox import _copy, _next_id, delegate_to_deputies, flow_template, shape, time_inbox
 from bench.bench_search import PHRASES, WEIGHTS, create_trigram_indexes, drop_trigram_indexes
 from bench.own_database import drop_database, recreate_database
 
@@ -94,12 +94,10 @@ def make_district(orgs: int) -> list[dict[str, Any]]:
     """The Phòng GD&ĐT first, then the offices, then the schools: one dict per organization with its people (the
     keys bench_inbox's helpers use: org, unit, head, deputy, clerk, staff0…) and its kind."""
     from organizations.models import (
-        Delegation,
         Membership,
         Organization,
         OrganizationKind,
         Role,
-        SignatureForm,
         Unit,
         User,
     )
@@ -172,18 +170,7 @@ def make_district(orgs: int) -> list[dict[str, Any]]:
         ]
         people.append({"org": org, "unit": mine_units[0], "units": mine_units, "kind": kind, **mine})
     Membership.objects.bulk_create(memberships)
-    Delegation.objects.bulk_create(
-        [
-            Delegation(
-                organization=p["org"],
-                delegate=p["deputy"],
-                principal=p["head"],
-                form=SignatureForm.KT,
-                valid_from=dt.date(2000, 1, 1),
-            )
-            for p in people
-        ]
-    )
+    delegate_to_deputies(people)
     return people
 
 

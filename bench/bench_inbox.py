@@ -58,7 +58,7 @@ class Directory:
     """Organizations with a unit and their people: head, deputy, clerk, auditor and a few staff."""
 
     def __init__(self, orgs: int) -> None:
-        from organizations.models import Delegation, Membership, Organization, Role, SignatureForm, Unit, User
+        from organizations.models import Membership, Organization, Role, Unit, User
 
         organizations = Organization.objects.bulk_create(
             [
@@ -95,18 +95,25 @@ class Directory:
             ]
             self.people.append({"org": org, "unit": unit, **mine})
         Membership.objects.bulk_create(memberships)
-        Delegation.objects.bulk_create(
-            [
-                Delegation(
-                    organization=p["org"],
-                    delegate=p["deputy"],
-                    principal=p["head"],
-                    form=SignatureForm.KT,
-                    valid_from=dt.date(2000, 1, 1),
-                )
-                for p in self.people
-            ]
-        )
+        delegate_to_deputies(self.people)
+
+
+def delegate_to_deputies(people: list[dict]) -> None:
+    """Each organization's deputy signs KT. for its head, as in the demo offices."""
+    from organizations.models import Delegation, SignatureForm
+
+    Delegation.objects.bulk_create(
+        [
+            Delegation(
+                organization=p["org"],
+                delegate=p["deputy"],
+                principal=p["head"],
+                form=SignatureForm.KT,
+                valid_from=dt.date(2000, 1, 1),
+            )
+            for p in people
+        ]
+    )
 
 
 def flow_template(directory: Directory) -> list[tuple[str, str, str | None, str]]:
