@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import BigIntegerField, Count, Q, QuerySet
+from django.db.models import BigIntegerField, Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from guardian.models import UserObjectPermission
 
@@ -97,15 +97,52 @@ def _handling_by(user: Any) -> Q:
     )
 
 
+def _in_charge(user: Any) -> list[QuerySet[Delivery]]:
+    """The deliveries whose handling `user` is in charge of or supports: by name, or through a unit of theirs (one
+    indexed query each, for a union)."""
+    units = _handling_units(user)
+    return [
+        Delivery.objects.filter(incoming__assigned_person_id=user.pk),
+        Delivery.objects.filter(incoming__assigned_unit_id__in=units),
+        Delivery.objects.filter(incoming__supporting_units__in=units),
+    ]
+
+
+def _reach(user: Any, *, leaders: bool = False, heads_and_clerks: bool = False) -> list[QuerySet[Delivery]]:
+    """The deliveries that reach `user`, as one narrow query per way they can (not yet given back).
+
+    Each branch filters on one indexed column (the delivery's organization, person or unit; the register row's
+    leader, person or unit in charge; a supporting unit), so the union reads only the rows that reach this person.
+    One OR across the delivery and its register row would instead join every delivery with every register row.
+    `leaders`: also a head's or deputy's, once registered; `heads_and_clerks`: also every delivery of an
+    organization where they are head or clerk (what they assign and see done)."""
+    live = Delivery.objects.exclude(status=DeliveryStatus.RECALLED)
+    units = Membership.objects.filter(user_id=user.pk, is_active=True, unit__isnull=False).values("unit_id")
+    branches = [
+        live.filter(organization_id__in=_org_ids(user, Role.CLERK)),
+        live.filter(person_id=user.pk),
+        live.filter(unit_id__in=units),
+        live.filter(incoming__leader_id=user.pk),
+        *(branch.exclude(status=DeliveryStatus.RECALLED) for branch in _in_charge(user)),
+    ]
+    if leaders:
+        branches.append(live.filter(organization_id__in=_org_ids(user, Role.HEAD, Role.DEPUTY), incoming__isnull=False))
+    if heads_and_clerks:
+        branches.append(live.filter(organization_id__in=_org_ids(user, Role.HEAD)))
+    return branches
+
+
+def _union(branches: list[QuerySet[Delivery]], field: str) -> QuerySet[Delivery]:
+    first, *rest = (branch.order_by().values(field) for branch in branches)
+    return first.union(*rest)
+
+
 def addressed_document_ids(*, user: Any, leaders: bool = False) -> QuerySet[Delivery]:
     """Subquery: the documents delivered to `user` — as an addressee, or named in its handling; with
     `leaders`, also as a head or deputy of a receiving organization once its clerk registered it (the clerk
     checks and registers, then presents it: a refused or unregistered one never reaches them). A copy given back
     (15) is no longer theirs: its delivery and history stay, for the sender and the auditor."""
-    reach = _addressed_to(user) | _handling_by(user)
-    if leaders:
-        reach |= Q(organization_id__in=_org_ids(user, Role.HEAD, Role.DEPUTY), incoming__isnull=False)
-    return Delivery.objects.filter(reach).exclude(status=DeliveryStatus.RECALLED).values("document_id")
+    return _union(_reach(user, leaders=leaders), "document_id")
 
 
 def visibility_filter(*, user: Any) -> Q:
@@ -166,6 +203,15 @@ def visible_documents(*, user: Any) -> QuerySet[Document]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Document.objects.none()
     return Document.objects.filter(visibility_filter(user=user))
+
+
+def readable_by(*, user: Any, document: str = "document_id") -> Exists:
+    """The same rule as a test of each row of another table that points to a document (`document`, its column).
+
+    For a few rows (a person's notifications, the deliveries that reach them) the database then checks only
+    their documents; `document_id IN visible_documents(...)` would first list every document the person may read,
+    which for a head is their organization's whole history."""
+    return Exists(visible_documents(user=user).filter(pk=OuterRef(document)))
 
 
 def document_get_visible(*, user: Any, pk: int) -> Document | None:
@@ -365,13 +411,7 @@ RECEIVING_RELATED = (
 
 def _box(user: Any, box: str) -> Q:
     """The deliveries of one box of `user`'s "Văn bản đến" page, as one Q over Delivery."""
-    in_charge = Q(
-        pk__in=Delivery.objects.filter(
-            Q(incoming__assigned_person_id=user.pk)
-            | Q(incoming__assigned_unit_id__in=_handling_units(user))
-            | Q(incoming__supporting_units__in=_handling_units(user))
-        ).values("pk")
-    )
+    in_charge = Q(pk__in=_union(_in_charge(user), "pk"))
     match box:
         case "arrivals":  # chờ tiếp nhận: the clerk, the person or the unit addressed
             return _addressed_to(user) & Q(status=DeliveryStatus.ARRIVED)
@@ -394,7 +434,13 @@ def _box(user: Any, box: str) -> Q:
 
 def _receiving(user: Any) -> QuerySet[Delivery]:
     """Deliveries of documents `user` may read (the one rule), so no box lists a trích yếu it should not."""
-    return Delivery.objects.filter(document_id__in=visible_documents(user=user).values("pk"))
+    return Delivery.objects.filter(readable_by(user=user))
+
+
+def _in_boxes(user: Any) -> QuerySet[Delivery]:
+    """What any of `user`'s boxes can hold, read first through the ways a delivery reaches them (indexed), so a
+    box or its count never walks the deliveries of every document they may read (a clerk's sent ones too)."""
+    return _receiving(user).filter(pk__in=_union(_reach(user, heads_and_clerks=True), "pk"))
 
 
 def receiving_box(*, user: Any, box: str) -> QuerySet[Delivery]:
@@ -402,7 +448,7 @@ def receiving_box(*, user: Any, box: str) -> QuerySet[Delivery]:
     if not getattr(user, "is_authenticated", False) or box not in RECEIVING_BOXES:
         return Delivery.objects.none()
     return (
-        _receiving(user)
+        _in_boxes(user)
         .filter(_box(user, box))
         .select_related(*RECEIVING_RELATED)
         .prefetch_related("incoming__supporting_units")
@@ -416,7 +462,7 @@ def receiving_counts(*, user: Any) -> dict[str, int]:
         return dict.fromkeys((*RECEIVING_BOXES, "waiting"), 0)
     boxes = {box: _box(user, box) for box in RECEIVING_BOXES}
     waiting = boxes["arrivals"] | boxes["to_assign"] | boxes["handling"] | boxes["recall"]
-    return _receiving(user).aggregate(
+    return _in_boxes(user).aggregate(
         **{box: Count("pk", filter=q) for box, q in boxes.items()}, waiting=Count("pk", filter=waiting)
     )
 

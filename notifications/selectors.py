@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from documents.selectors import visible_documents
+from documents.selectors import readable_by
 from notifications.links import links_for
 from notifications.models import Notification
 
@@ -21,9 +21,7 @@ def notifications_for(*, user: Any) -> QuerySet[Notification]:
     returned to draft or recalled from them: its notifications are no longer shown)."""
     if not getattr(user, "is_authenticated", False):
         return Notification.objects.none()
-    return Notification.objects.filter(recipient_id=user.pk).filter(
-        Q(document__isnull=True) | Q(document_id__in=visible_documents(user=user).values("pk"))
-    )
+    return Notification.objects.filter(recipient_id=user.pk).filter(Q(document__isnull=True) | readable_by(user=user))
 
 
 def unread_summary(*, user: Any) -> dict[str, int]:

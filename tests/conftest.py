@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from channels.layers import channel_layers
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -101,6 +102,17 @@ def empty_cache() -> None:
     # The cache is per process (locmem): a rendering or a preview kept by one test must not answer another's
     # (signing.rendering keeps each PDF layout a day).
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_channel_layer() -> Iterator[None]:
+    # Each test gets its own channel layer, as each server process has its own. channels-redis keeps state
+    # across event loops on the instance (the receive lock and count, the per-channel cleaning locks, buffered
+    # messages), and every test's async_to_sync runs a new loop: a receive cut off in one test must not leave
+    # a lock the next one waits on.
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
 
 
 @pytest.fixture(autouse=True)

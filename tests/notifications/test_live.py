@@ -95,7 +95,9 @@ def test_an_anonymous_socket_is_refused_through_the_auth_stack() -> None:
 
     async def scenario() -> tuple[bool, int | None]:
         communicator = WebsocketCommunicator(AuthMiddlewareStack(NotificationConsumer.as_asgi()), "/ws/notifications/")
-        return await communicator.connect()
+        refused = await communicator.connect()
+        await communicator.disconnect()  # what the server sends after a refusal: the consumer ends here
+        return refused
 
     # then the handshake is refused with "session ended"
     assert async_to_sync(scenario)() == (False, 4401)
@@ -106,7 +108,9 @@ def test_an_anonymous_scope_is_refused() -> None:
 
     async def scenario() -> bool:
         communicator.scope["user"] = AnonymousUser()
-        return (await communicator.connect())[0]
+        accepted = (await communicator.connect())[0]
+        await communicator.disconnect()
+        return accepted
 
     assert async_to_sync(scenario)() is False
 
