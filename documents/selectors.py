@@ -208,9 +208,9 @@ def visible_documents(*, user: Any) -> QuerySet[Document]:
 def readable_by(*, user: Any, document: str = "document_id") -> Exists:
     """The same rule as a test of each row of another table that points to a document (`document`, its column).
 
-    For a few rows (a person's notifications, the deliveries that reach them) the database then checks only
-    their documents; `document_id IN visible_documents(...)` would first list every document the person may read,
-    which for a head is their organization's whole history."""
+    As EXISTS, the database may check just the documents of a few rows (one delivery, a person's notifications)
+    or hash the whole readable set for many; `document_id IN visible_documents(...)` always lists every document
+    the person may read first, which for a head is their organization's whole history."""
     return Exists(visible_documents(user=user).filter(pk=OuterRef(document)))
 
 
