@@ -385,6 +385,8 @@ def expire_due(*, now: dt.datetime | None = None) -> int:
 
 def decode_signature(body: bytes) -> bytes:
     """The CMS as DER: raw DER, PEM, or base64 text are all accepted."""
+    if body[:1] == b"\x30":  # DER as sent: its last byte may be 0x0a or 0x20 like any other, never strip it
+        return body
     data = body.strip()
     if data.startswith(b"-----BEGIN"):
         lines = [line for line in data.splitlines() if line and not line.startswith(b"-----")]

@@ -287,3 +287,16 @@ def test_with_a_tsa_the_tools_signature_carries_a_timestamp(live_server, tool, o
     assert signer.intact
     assert signer.signing_time_source == "timestamp"
     assert signer.timestamp_authority
+
+
+@pytest.mark.parametrize("last", [b"\n", b" ", b"\t", b"\r", b"\x0b", b"\x0c"])
+def test_a_der_answer_ending_in_a_whitespace_byte_is_kept_whole(last: bytes) -> None:
+    # given a DER answer whose last byte is also a whitespace character (1 signature in ~40 ends so)
+    import base64
+
+    der = b"\x30\x82\x01\x00" + bytes(range(256))[:-7] + b"\x00\x01" + last
+    # then raw DER is taken byte for byte, and its PEM and base64 forms decode to the same bytes
+    assert remote.decode_signature(der) == der
+    pem = b"-----BEGIN PKCS7-----\n" + base64.encodebytes(der) + b"-----END PKCS7-----\n"
+    assert remote.decode_signature(pem) == der
+    assert remote.decode_signature(base64.b64encode(der) + b"\n") == der
