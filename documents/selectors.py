@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.db.models import BigIntegerField, Count, Exists, OuterRef, Q, QuerySet
@@ -69,11 +71,16 @@ def granted_document_ids(*, user: Any, codenames: tuple[str, ...]) -> QuerySet[U
     )
 
 
-def _addressed_to(user: Any) -> Q:
-    """Deliveries addressed to `user`: as their organization's clerk, by name, or to their unit
-    (indexes delivery_org_status, delivery_person_status)."""
+def _addressee_ways(user: Any) -> list[Q]:
+    """How a delivery is addressed to `user`, one Q each: as their organization's clerk, by name, or to their
+    unit (indexes delivery_org_status, delivery_person_status, the unit's foreign key)."""
     units = Membership.objects.filter(user_id=user.pk, is_active=True, unit__isnull=False).values("unit_id")
-    return Q(organization_id__in=_org_ids(user, Role.CLERK)) | Q(person_id=user.pk) | Q(unit_id__in=units)
+    return [Q(organization_id__in=_org_ids(user, Role.CLERK)), Q(person_id=user.pk), Q(unit_id__in=units)]
+
+
+def _addressed_to(user: Any) -> Q:
+    """Deliveries addressed to `user`, as one Q."""
+    return reduce(or_, _addressee_ways(user))
 
 
 def _handling_units(user: Any) -> QuerySet[Membership]:
@@ -85,27 +92,20 @@ def _handling_units(user: Any) -> QuerySet[Membership]:
     )
 
 
-def _handling_by(user: Any) -> Q:
-    """Deliveries whose handling names `user`: the leader it was passed to, the person in charge, a member of
-    the unit in charge or of a supporting unit (documents.services.handling)."""
-    units = _handling_units(user)
-    return (
-        Q(incoming__leader_id=user.pk)
-        | Q(incoming__assigned_person_id=user.pk)
-        | Q(incoming__assigned_unit_id__in=units)
-        | Q(incoming__supporting_units__in=units)
-    )
-
-
-def _in_charge(user: Any) -> list[QuerySet[Delivery]]:
-    """The deliveries whose handling `user` is in charge of or supports: by name, or through a unit of theirs (one
-    indexed query each, for a union)."""
+def _in_charge_ways(user: Any) -> list[Q]:
+    """How `user` is in charge of a delivery's handling or supports it, one Q each: by name, or through a unit of
+    theirs (documents.services.handling)."""
     units = _handling_units(user)
     return [
-        Delivery.objects.filter(incoming__assigned_person_id=user.pk),
-        Delivery.objects.filter(incoming__assigned_unit_id__in=units),
-        Delivery.objects.filter(incoming__supporting_units__in=units),
+        Q(incoming__assigned_person_id=user.pk),
+        Q(incoming__assigned_unit_id__in=units),
+        Q(incoming__supporting_units__in=units),
     ]
+
+
+def _handling_by(user: Any) -> Q:
+    """Deliveries whose handling names `user`: the leader it was passed to, or in charge or supporting, as one Q."""
+    return reduce(or_, [Q(incoming__leader_id=user.pk), *_in_charge_ways(user)])
 
 
 def _reach(user: Any, *, leaders: bool = False, heads_and_clerks: bool = False) -> list[QuerySet[Delivery]]:
@@ -116,20 +116,13 @@ def _reach(user: Any, *, leaders: bool = False, heads_and_clerks: bool = False) 
     One OR across the delivery and its register row would instead join every delivery with every register row.
     `leaders`: also a head's or deputy's, once registered; `heads_and_clerks`: also every delivery of an
     organization where they are head or clerk (what they assign and see done)."""
-    live = Delivery.objects.exclude(status=DeliveryStatus.RECALLED)
-    units = Membership.objects.filter(user_id=user.pk, is_active=True, unit__isnull=False).values("unit_id")
-    branches = [
-        live.filter(organization_id__in=_org_ids(user, Role.CLERK)),
-        live.filter(person_id=user.pk),
-        live.filter(unit_id__in=units),
-        live.filter(incoming__leader_id=user.pk),
-        *(branch.exclude(status=DeliveryStatus.RECALLED) for branch in _in_charge(user)),
-    ]
+    ways = [*_addressee_ways(user), Q(incoming__leader_id=user.pk), *_in_charge_ways(user)]
     if leaders:
-        branches.append(live.filter(organization_id__in=_org_ids(user, Role.HEAD, Role.DEPUTY), incoming__isnull=False))
+        ways.append(Q(organization_id__in=_org_ids(user, Role.HEAD, Role.DEPUTY), incoming__isnull=False))
     if heads_and_clerks:
-        branches.append(live.filter(organization_id__in=_org_ids(user, Role.HEAD)))
-    return branches
+        ways.append(Q(organization_id__in=_org_ids(user, Role.HEAD)))
+    live = Delivery.objects.exclude(status=DeliveryStatus.RECALLED)
+    return [live.filter(way) for way in ways]
 
 
 def _union(branches: list[QuerySet[Delivery]], field: str) -> QuerySet[Delivery]:
@@ -411,7 +404,7 @@ RECEIVING_RELATED = (
 
 def _box(user: Any, box: str) -> Q:
     """The deliveries of one box of `user`'s "Văn bản đến" page, as one Q over Delivery."""
-    in_charge = Q(pk__in=_union(_in_charge(user), "pk"))
+    in_charge = Q(pk__in=_union([Delivery.objects.filter(way) for way in _in_charge_ways(user)], "pk"))
     match box:
         case "arrivals":  # chờ tiếp nhận: the clerk, the person or the unit addressed
             return _addressed_to(user) & Q(status=DeliveryStatus.ARRIVED)
