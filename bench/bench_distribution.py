@@ -21,7 +21,6 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -29,13 +28,14 @@ import django
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.own_files import use_own_files  # noqa: E402 - after the path
 
 
 def _set_up_django() -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ["KEYSTORE_DIR"] = tempfile.mkdtemp(prefix="bench-keys-")
+    use_own_files("distribution")
     django.setup()
 
 

@@ -48,6 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.bench_inbox import _copy, _next_id, delegate_to_deputies, flow_template, shape, time_inbox
 from bench.bench_search import PHRASES, WEIGHTS, create_trigram_indexes, drop_trigram_indexes
 from bench.own_database import drop_database, recreate_database
+from bench.own_files import use_own_files
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -599,6 +600,7 @@ def sizes() -> list[tuple[str, int, int]]:
 def main() -> None:
     args = parse()
     admin = recreate_database()
+    use_own_files("district")
     import django
 
     django.setup()

@@ -30,6 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.own_database import drop_database, recreate_database  # noqa: E402 - after the path
+from bench.own_files import use_own_files  # noqa: E402 - after the path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -202,6 +203,7 @@ def run(base: str, offices: list[dict[str, Any]], clients: int, total: int, star
 def main() -> None:
     args = parse()
     admin = recreate_database()
+    use_own_files("http")  # the servers inherit the environment
     import django
 
     os.environ.setdefault("LOG_LEVEL", "WARNING")

@@ -31,6 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.own_database import drop_database, recreate_database
+from bench.own_files import use_own_files
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -275,6 +276,7 @@ def bare_counter(office: Any, clients: int, total: int) -> float:
 def main() -> None:
     args = parse()
     admin = recreate_database()
+    use_own_files("lifecycle")
     import django
 
     os.environ.setdefault("LOG_LEVEL", "WARNING")

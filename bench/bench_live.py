@@ -37,7 +37,6 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Coroutine
@@ -48,6 +47,7 @@ import django
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.own_files import use_own_files  # noqa: E402 - after the path
 
 CONCURRENCY = 32
 URL = "/flow/tasks/123456/"  # the bare payload carries a link like the project's
@@ -59,7 +59,7 @@ def _set_up_django() -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ["KEYSTORE_DIR"] = tempfile.mkdtemp(prefix="bench-keys-")
+    use_own_files("live")
     django.setup()
 
 
