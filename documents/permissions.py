@@ -17,7 +17,7 @@ from audit.services import record_event
 from documents.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from documents.locks import lock_document
 from documents.models import Document, Status
-from documents.selectors import visible_documents
+from documents.selectors import may_read
 from organizations.models import Role
 from organizations.selectors import has_role, is_system_account, roles_in
 
@@ -31,7 +31,7 @@ GRANT_ENDED_STATES = (Status.CANCELLED,)
 
 def can_view(user: Any, document: Document) -> bool:
     """One indexed query: the same rule as every list, so a list and a detail never disagree."""
-    return visible_documents(user=user).filter(pk=document.pk).exists()
+    return may_read(user=user, document_id=document.pk)
 
 
 def can_edit(user: Any, document: Document) -> bool:

@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.sessions.models import Session
-from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from core.compiled import PROBE, ProbeQuery
 from documents.selectors import readable_by
 from notifications.links import links_for
 from notifications.models import Notification
@@ -52,8 +52,6 @@ def with_links(notifications: Iterable[Notification]) -> list[Notification]:
     return notifications
 
 
-# No notification has a negative id: the compiled query's placeholder for the one that changes.
-_PROBE_ID = -7_340_291_583
 # A notification is made only for people who may read its document (documents.selectors.readers_among, asked
 # by notify_for_event just before): pushed within this time, the rule is not asked again.
 ASKED_AT_CREATION = dt.timedelta(seconds=5)
@@ -70,21 +68,18 @@ class PushedNotificationCheck:
       row (`own`), which the consumer needs to know the session still valid;
     * the rule, asked by notify_for_event when the notification was made, is not asked again for a push within
       ASKED_AT_CREATION of that; an older one (a worker that was behind, a replay) is asked the rule again,
-    * with the rule's query compiled once and run with only the id changed. The database evaluates it on every run
-      (memberships, grants, deliveries and states are read then) and its Python inputs are the person's id and
-      constant names only, so running the same SQL decides exactly what building it again would.
+    * with the rule's query compiled once and run with only the id changed (core.compiled).
     """
 
     def __init__(self, *, user: Any) -> None:
         self.user = user
-        sql, params = notifications_for(user=user).filter(pk=_PROBE_ID).values("pk").query.sql_with_params()
-        slots = [index for index, value in enumerate(params) if value == _PROBE_ID]
-        # Exactly one slot, else the plain query each time (correct, only slower).
-        self._compiled = (sql, list(params), slots[0]) if len(slots) == 1 else None
+        self._rule = ProbeQuery(
+            notifications_for(user=user).filter(pk=PROBE), lambda pk: notifications_for(user=user).filter(pk=pk)
+        )
 
     @property
     def compiled(self) -> bool:
-        return self._compiled is not None
+        return self._rule.compiled
 
     def own(self, notification_id: int, *, session_key: str | None = None) -> Notification | None:
         """The person's own notification `notification_id` (else None), in one read with their user row
@@ -102,11 +97,4 @@ class PushedNotificationCheck:
 
     def still_readable(self, notification_id: int) -> bool:
         """The rule asked now: the notification is the person's own and its document theirs to read."""
-        if self._compiled is None:
-            return notifications_for(user=self.user).filter(pk=notification_id).exists()
-        sql, params, slot = self._compiled
-        params = [*params]
-        params[slot] = notification_id
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone() is not None
+        return self._rule.exists(notification_id)
