@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import BooleanField, Case, DateTimeField, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import BooleanField, Case, DateTimeField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 from viewflow.workflow.status import STATUS
@@ -309,8 +309,9 @@ def _open_task_rows(document_ids: list[int] | None, computer: _Computer) -> int:
 def _open_delivery_rows(document_ids: list[int] | None, computer: _Computer) -> int:
     rows = []
     for step, statuses in DELIVERY_STEPS.items():
+        # NOT EXISTS per delivery, not NOT IN over every row of the step: the table keeps years of closed rows.
         deliveries = _scoped(Delivery.objects.filter(status__in=statuses), document_ids, "document_id").exclude(
-            pk__in=StepDeadline.objects.filter(step=step, delivery__isnull=False).values("delivery_id")
+            Exists(StepDeadline.objects.filter(step=step, delivery_id=OuterRef("pk")))
         )
         if step != StepKind.ACCEPT:  # only an organization's registered copy is assigned and handled
             deliveries = deliveries.filter(kind=DeliveryKind.ORGANIZATION, incoming__isnull=False)
@@ -379,7 +380,10 @@ def on_document_event(event: DocumentEvent) -> None:
     """Consumer of every domain event (subscribed in WorkflowConfig.ready): the document's steps may have moved."""
     if event.name.startswith("step_"):  # our own reminders change no step
         return
-    sync_deadlines(document_ids=[event.document_id])
+    # Not sent yet: the receiving side's steps have no rows to open, close or recompute (a delivery's rows go with
+    # it). One statement instead of seven for every event before issue.
+    sent = Delivery.objects.filter(document_id=event.document_id).exists()
+    sync_deadlines(document_ids=[event.document_id], deliveries=sent)
 
 
 # --- who is chased -----------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 
 from documents import services
+from documents.events import DocumentEvent
 from documents.models import Urgency
 from organizations.calendar import WorkingCalendar, WorkingTime, end_of_day
 from tests.factories import Office, document_type, make_office, start_draft
@@ -16,7 +17,7 @@ from tests.receiving.scenario import school_receives
 from tests.workflow.deadline_helpers import DeadlineRuleFactory, at, deadline_of, vietnam_calendar
 from tests.workflow.helpers import run_steps
 from workflow.actions import open_tasks, process_of
-from workflow.deadlines import DeadlineSource, RuleBook, deadline_for, load_demo_rules
+from workflow.deadlines import DeadlineSource, RuleBook, deadline_for, load_demo_rules, on_document_event
 from workflow.models import DurationUnit, StepDeadline, StepKind
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +160,24 @@ def test_the_sender_s_deadline_caps_the_receiving_steps(django_capture_on_commit
     # then the handling (10 working days by rule) ends with the document's deadline
     handle = StepDeadline.objects.get(delivery=s.delivery, step=StepKind.HANDLE)
     assert (handle.due_at, handle.source) == (end_of_day(dt.date(2026, 3, 4)), DeadlineSource.DOCUMENT)
+
+
+def test_an_event_before_issue_costs_the_deadlines_consumer_three_statements(
+    office: Office, django_assert_num_queries
+) -> None:
+    # given a plan in review, whose reviewer's step has its row already (written by the flow step)
+    document = run_steps(start_draft(office), office, "submit")
+    event = DocumentEvent(
+        name="document_submitted",
+        document_id=document.pk,
+        organization_id=office.organization.pk,
+        actor_id=office.drafter.pk,
+        from_state="draft",
+        to_state="in_review",
+    )
+    # when the outbox hands its event to the deadlines consumer, then it asks whether anything was sent, looks for
+    # steps without a row and closes finished ones: nothing of the receiving side is read
+    with django_assert_num_queries(3):
+        on_document_event(event)
+    assert StepDeadline.objects.filter(document=document, delivery__isnull=False).count() == 0
+    assert StepDeadline.objects.filter(document=document, closed_at__isnull=True).count() == 1
