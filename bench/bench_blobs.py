@@ -15,7 +15,6 @@ import logging
 import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +23,7 @@ import django
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.own_files import use_own_files  # noqa: E402 - after the path
 
 
 def _median_ms(fn: Callable[[], object], rounds: int) -> float:
@@ -68,7 +68,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ["DOCUMENTS_STORAGE_DIR"] = tempfile.mkdtemp(prefix="bench-blobs-")
+    use_own_files("blobs")
     django.setup()
     _run(f"file system ({os.environ['DOCUMENTS_STORAGE_DIR']})", args.sizes, args.rounds)
     if args.s3:
